@@ -102,7 +102,8 @@ def make_starter(lab, source_text, source_path):
 
 def run_cases(binary, cases, extra_args=()):
     """Runs the doctest binary on the lab's cases; returns (selected, passed, failed, output)."""
-    proc = subprocess.run([binary, f"--test-case={cases}", "--no-version=true", *extra_args],
+    proc = subprocess.run([binary, f"--test-case={cases}", "--no-version=true",
+                           "--no-skipped-summary=true", *extra_args],
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                           errors="replace", check=False)
     m = SUMMARY_RE.search(proc.stdout)
@@ -182,19 +183,59 @@ def cmd_check(args):
         print(built)
         print(f"\nLab {lab['id']}: your file does not compile (errors above).")
         return 1
-    repeat = max(1, args.repeat)
+    ok, text = check_binary(lab, str(built), max(1, args.repeat))
+    print(text)
+    return 0 if ok else 1
+
+
+def check_binary(lab, binary, repeat):
+    """Runs the lab's cases `repeat` times in parallel; returns (passed, what to print)."""
     with concurrent.futures.ThreadPoolExecutor(max_workers=min(repeat, os.cpu_count() or 2)) as ex:
-        results = list(ex.map(lambda _: run_cases(str(built), lab["cases"]), range(repeat)))
+        results = list(ex.map(lambda _: run_cases(binary, lab["cases"]), range(repeat)))
     failed_runs = [(i, r) for i, r in enumerate(results) if r[2] > 0 or not r[0]]
     selected, passed, _, output = failed_runs[0][1] if failed_runs else results[0]
-    print(output)
+    # doctest's "run with --help" banner is noise for a learner.
+    output = "\n".join(l for l in output.splitlines() if "run with \"--help\"" not in l)
     if not failed_runs:
-        print(f"Lab {lab['id']}: PASSED ({passed} cases"
-              f"{f', {repeat} runs' if repeat > 1 else ''}).")
-        return 0
-    print(f"Lab {lab['id']}: not yet: {len(failed_runs)} of {repeat} runs failed "
-          f"(first failing run #{failed_runs[0][0] + 1} shown). Read {lab['page']}.")
-    return 1
+        runs = f", {repeat} runs" if repeat > 1 else ""
+        return True, f"{output}\n\nLab {lab['id']}: PASSED ({passed} cases{runs})."
+    return False, (f"{output}\n\nLab {lab['id']}: not yet: {len(failed_runs)} of {repeat} runs "
+                   f"failed (first failing run #{failed_runs[0][0] + 1} shown). "
+                   f"Read {lab['page']}.")
+
+
+CAPTURE_RE = re.compile(r"(<!-- capture: make check EX=([a-z0-9-]+) -->\n```text\n)(.*?)(^```)",
+                        re.S | re.M)
+
+
+def cmd_docs_capture(args):
+    """Lab pages show the real output of a passing `make check`: this regenerates it from the
+    real file (the solution binary) and fails if a page differs (--update rewrites it)."""
+    labs, stale = load_labs(), []
+    for lab in labs.values():
+        page = ROOT / lab["page"]
+        text = page.read_text(encoding="utf-8")
+        blocks = [m for m in CAPTURE_RE.finditer(text) if m.group(2) == lab["id"]]
+        if not blocks:
+            stale.append(f"{lab['page']}: no '<!-- capture: make check EX={lab['id']} -->' block")
+            continue
+        binary = Path(args.build_dir) / "labs" / f"ex_{lab['id']}_solution"
+        ok, output = check_binary(lab, str(binary), 1)
+        if not ok:
+            stale.append(f"lab {lab['id']}: the real file does not pass:\n{output}")
+            continue
+        new = CAPTURE_RE.sub(lambda m: m.group(1) + output.strip("\n") + "\n" + m.group(4)
+                             if m.group(2) == lab["id"] else m.group(0), text)
+        if new != text:
+            if args.update:
+                page.write_text(new, encoding="utf-8")
+                print(f"updated {lab['page']}")
+            else:
+                stale.append(f"{lab['page']}: the captured output differs from a real run; "
+                             f"run `scripts/lab.py docs-capture --update {args.build_dir}`")
+    for p in stale:
+        print("FAIL:", p)
+    return 1 if stale else 0
 
 
 def cmd_grade(args):
@@ -300,6 +341,10 @@ def main(argv):
     s.set_defaults(fn=cmd_verify)
     s = sub.add_parser("lint", help="check the markers")
     s.set_defaults(fn=cmd_lint)
+    s = sub.add_parser("docs-capture", help="(CTest) lab pages show real passing output")
+    s.add_argument("build_dir")
+    s.add_argument("--update", action="store_true", help="rewrite the pages")
+    s.set_defaults(fn=cmd_docs_capture)
     s = sub.add_parser("stub", help="(build step) write the starter of one file")
     s.add_argument("id")
     s.add_argument("source")

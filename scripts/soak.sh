@@ -7,7 +7,7 @@
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$MYETCD_ROOT"
-for stage in stage1-wal-store-api; do
+for stage in stage1-wal-store-api stage3-raft-metrics; do
   echo "==> $stage standalone"
   cmake -S "$stage" -B "build/alone-$stage" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
   cmake --build "build/alone-$stage"

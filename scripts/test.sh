@@ -25,7 +25,7 @@ test -s docs/assets/vendor/mermaid.min.js || { echo "docs/assets/vendor/mermaid.
 mkdocs build --strict --quiet
 
 step "each stage configures alone"
-for stage in stage1-wal-store-api; do
+for stage in stage1-wal-store-api stage3-raft-metrics; do
   cmake -S "$stage" -B "build/alone-$stage" -G Ninja >/dev/null
   echo "  $stage: configured"
 done
