@@ -70,8 +70,8 @@ TEST_CASE("[s1-01] a varint stores 7 bits per byte, low group first, high bit = 
 }
 
 TEST_CASE("[s1-01] every encoded varint decodes to the same value and consumes it all") {
-  std::vector<uint64_t> values = {0, 1, 127, 128, 255, 256, 1ull << 31, 1ull << 32,
-                                  (1ull << 63) - 1, 1ull << 63, UINT64_MAX};
+  std::vector<uint64_t> values = {
+      0, 1, 127, 128, 255, 256, 1ull << 31, 1ull << 32, (1ull << 63) - 1, 1ull << 63, UINT64_MAX};
   for (int shift = 0; shift < 64; ++shift) values.push_back((1ull << shift) + 1);
   std::string stream;
   for (uint64_t v : values) PutVarint64(&stream, v);

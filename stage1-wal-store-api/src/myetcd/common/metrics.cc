@@ -123,8 +123,7 @@ struct InMemoryMetrics::Impl {
       }
       it = families.emplace(std::string(name), Family{std::string(help), type, bounds, {}, {}, {}})
                .first;
-    } else if (it->second.type != type || it->second.help != help ||
-               it->second.bounds != bounds) {
+    } else if (it->second.type != type || it->second.help != help || it->second.bounds != bounds) {
       Die("metric " + std::string(name) + " registered twice with different type/help/bounds");
     }
     return it->second;
@@ -153,8 +152,7 @@ Gauge& InMemoryMetrics::GetGauge(std::string_view name, std::string_view help,
 }
 
 Histogram& InMemoryMetrics::GetHistogram(std::string_view name, std::string_view help,
-                                         const std::vector<double>& bounds,
-                                         const Labels& labels) {
+                                         const std::vector<double>& bounds, const Labels& labels) {
   std::lock_guard lock(impl_->mu);
   auto& f = impl_->GetFamily(name, help, MetricType::kHistogram, bounds);
   auto& slot = f.histograms[labels];

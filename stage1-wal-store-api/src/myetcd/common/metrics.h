@@ -59,8 +59,7 @@ class Metrics {
                           const Labels& labels = {}) = 0;
   // `bounds` are the upper bounds of the buckets, ascending; +Inf is implied.
   virtual Histogram& GetHistogram(std::string_view name, std::string_view help,
-                                  const std::vector<double>& bounds,
-                                  const Labels& labels = {}) = 0;
+                                  const std::vector<double>& bounds, const Labels& labels = {}) = 0;
 };
 
 // Records nothing. Never destroyed.
@@ -95,8 +94,7 @@ class InMemoryMetrics final : public Metrics {
 
   Counter& GetCounter(std::string_view name, std::string_view help,
                       const Labels& labels = {}) override;
-  Gauge& GetGauge(std::string_view name, std::string_view help,
-                  const Labels& labels = {}) override;
+  Gauge& GetGauge(std::string_view name, std::string_view help, const Labels& labels = {}) override;
   Histogram& GetHistogram(std::string_view name, std::string_view help,
                           const std::vector<double>& bounds, const Labels& labels = {}) override;
 

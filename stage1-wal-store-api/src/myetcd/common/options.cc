@@ -27,9 +27,7 @@ std::string_view TypeName(OptionType t) {
 }
 
 // Multiplies with an overflow check; false when a * b does not fit an int64.
-bool MulOverflows(int64_t a, int64_t b, int64_t* out) {
-  return __builtin_mul_overflow(a, b, out);
-}
+bool MulOverflows(int64_t a, int64_t b, int64_t* out) { return __builtin_mul_overflow(a, b, out); }
 
 struct Unit {
   std::string_view suffix;
@@ -48,10 +46,11 @@ Result<int64_t> ParseWithUnits(std::string_view text, const std::vector<Unit>& u
                                bool unit_required, std::string_view what) {
   auto [number, suffix] = SplitUnit(text);
   auto n = ParseInt64(number);
-  if (!n.ok()) return Status::InvalidArgument("'" + std::string(text) + "' is not a " +
-                                              std::string(what));
+  if (!n.ok())
+    return Status::InvalidArgument("'" + std::string(text) + "' is not a " + std::string(what));
   if (suffix.empty() && unit_required) {
-    return Status::InvalidArgument("'" + std::string(text) + "' needs a unit (ns, us, ms, s, m, h)");
+    return Status::InvalidArgument("'" + std::string(text) +
+                                   "' needs a unit (ns, us, ms, s, m, h)");
   }
   int64_t factor = 1;
   if (!suffix.empty()) {
@@ -93,8 +92,8 @@ Result<int64_t> ParseInt64(std::string_view text) {
 
 Result<int64_t> ParseBytes(std::string_view text) {
   static const std::vector<Unit> kUnits = {
-      {"B", 1},           {"KiB", 1ll << 10}, {"MiB", 1ll << 20}, {"GiB", 1ll << 30},
-      {"KB", 1000},       {"MB", 1000000},    {"GB", 1000000000},
+      {"B", 1},     {"KiB", 1ll << 10}, {"MiB", 1ll << 20}, {"GiB", 1ll << 30},
+      {"KB", 1000}, {"MB", 1000000},    {"GB", 1000000000},
   };
   return ParseWithUnits(text, kUnits, false, "size in bytes");
 }
@@ -153,8 +152,7 @@ Status Options::Set(std::string_view name, std::string_view text, std::string_vi
   int64_t number = 0;
   bool flag = false;
   switch (spec.type) {
-    case OptionType::kString:
-      break;
+    case OptionType::kString: break;
     case OptionType::kBool: {
       auto b = ParseBool(text);
       if (!b.ok()) return fail(b.status());
@@ -228,8 +226,7 @@ Result<std::vector<std::string>> Options::ParseArgs(int argc, const char* const*
     }
     auto it = entries_.find(name);
     if (it == entries_.end()) {
-      return Status::InvalidArgument("unknown option --" + std::string(name) +
-                                     " (see --help)");
+      return Status::InvalidArgument("unknown option --" + std::string(name) + " (see --help)");
     }
     if (!has_value) {
       if (it->second.spec.type == OptionType::kBool) {
@@ -297,7 +294,9 @@ std::string Options::HelpText(std::string_view usage) const {
       } else if (s.min != std::numeric_limits<int64_t>::min() ||
                  s.max != std::numeric_limits<int64_t>::max()) {
         out << "      range: [" << s.min << ", " << s.max << "]"
-            << (s.type == OptionType::kDuration ? " ns" : s.type == OptionType::kBytes ? " bytes" : "")
+            << (s.type == OptionType::kDuration ? " ns"
+                : s.type == OptionType::kBytes  ? " bytes"
+                                                : "")
             << "\n";
       }
     }

@@ -67,7 +67,7 @@ class Options {
   bool help_requested() const { return help_requested_; }
 
   // Typed getters. REQUIRES: the option was declared with a matching type (else abort).
-  int64_t GetInt(std::string_view name) const;        // kInt and kBytes
+  int64_t GetInt(std::string_view name) const;  // kInt and kBytes
   bool GetBool(std::string_view name) const;
   const std::string& GetString(std::string_view name) const;  // kString and kEnum
   std::chrono::nanoseconds GetDuration(std::string_view name) const;

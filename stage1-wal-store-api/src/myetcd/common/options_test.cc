@@ -9,22 +9,43 @@ namespace {
 
 Options Sample() {
   Options o;
-  REQUIRE(o.Declare({.name = "data-dir", .type = OptionType::kString, .default_value = "default.etcd",
-                     .help = "where the data lives", .component = "server"})
+  REQUIRE(o.Declare({.name = "data-dir",
+                     .type = OptionType::kString,
+                     .default_value = "default.etcd",
+                     .help = "where the data lives",
+                     .component = "server"})
               .ok());
-  REQUIRE(o.Declare({.name = "max-txn-ops", .type = OptionType::kInt, .default_value = "128",
-                     .min = 1, .max = 10000, .help = "ops per txn", .component = "store"})
+  REQUIRE(o.Declare({.name = "max-txn-ops",
+                     .type = OptionType::kInt,
+                     .default_value = "128",
+                     .min = 1,
+                     .max = 10000,
+                     .help = "ops per txn",
+                     .component = "store"})
               .ok());
-  REQUIRE(o.Declare({.name = "segment-size", .type = OptionType::kBytes, .default_value = "64MiB",
-                     .min = 1 << 16, .max = 1ll << 30, .help = "WAL segment size", .component = "wal"})
+  REQUIRE(o.Declare({.name = "segment-size",
+                     .type = OptionType::kBytes,
+                     .default_value = "64MiB",
+                     .min = 1 << 16,
+                     .max = 1ll << 30,
+                     .help = "WAL segment size",
+                     .component = "wal"})
               .ok());
-  REQUIRE(o.Declare({.name = "election-timeout", .type = OptionType::kDuration,
-                     .default_value = "1s", .min = 1000000, .help = "election timeout"})
+  REQUIRE(o.Declare({.name = "election-timeout",
+                     .type = OptionType::kDuration,
+                     .default_value = "1s",
+                     .min = 1000000,
+                     .help = "election timeout"})
               .ok());
-  REQUIRE(o.Declare({.name = "log-level", .type = OptionType::kEnum, .default_value = "info",
-                     .choices = {"debug", "info", "warn", "error"}, .help = "log level"})
+  REQUIRE(o.Declare({.name = "log-level",
+                     .type = OptionType::kEnum,
+                     .default_value = "info",
+                     .choices = {"debug", "info", "warn", "error"},
+                     .help = "log level"})
               .ok());
-  REQUIRE(o.Declare({.name = "strict", .type = OptionType::kBool, .default_value = "false",
+  REQUIRE(o.Declare({.name = "strict",
+                     .type = OptionType::kBool,
+                     .default_value = "false",
                      .help = "be strict"})
               .ok());
   return o;

@@ -14,7 +14,7 @@ namespace myetcd {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT: implicit on purpose, like expected
+  Result(T value) : v_(std::move(value)) {}        // NOLINT: implicit on purpose, like expected
   Result(Status status) : v_(std::move(status)) {  // NOLINT
     if (std::get<Status>(v_).ok()) Die("Result constructed from an OK Status");
   }
@@ -48,7 +48,7 @@ class [[nodiscard]] Result {
 }  // namespace myetcd
 
 // Declares `lhs` from the value of a Result expression, or returns its Status.
-#define MYETCD_ASSIGN_OR_RETURN(lhs, expr)                                         \
+#define MYETCD_ASSIGN_OR_RETURN(lhs, expr) \
   MYETCD_ASSIGN_OR_RETURN_IMPL_(MYETCD_CONCAT_(_myetcd_result_, __LINE__), lhs, expr)
 #define MYETCD_CONCAT_(a, b) MYETCD_CONCAT_INNER_(a, b)
 #define MYETCD_CONCAT_INNER_(a, b) a##b

@@ -41,15 +41,11 @@ class Status {
   // An I/O error from errno: "<context>: <strerror(err)>"; ENOSPC and EDQUOT become kNoSpace.
   static Status FromErrno(std::string_view context, int err);
   static Status NoSpace(std::string_view msg) { return Status(Code::kNoSpace, msg); }
-  static Status NotImplemented(std::string_view msg) {
-    return Status(Code::kNotImplemented, msg);
-  }
+  static Status NotImplemented(std::string_view msg) { return Status(Code::kNotImplemented, msg); }
   static Status Aborted(std::string_view msg) { return Status(Code::kAborted, msg); }
   static Status Busy(std::string_view msg) { return Status(Code::kBusy, msg); }
   static Status OutOfRange(std::string_view msg) { return Status(Code::kOutOfRange, msg); }
-  static Status AlreadyExists(std::string_view msg) {
-    return Status(Code::kAlreadyExists, msg);
-  }
+  static Status AlreadyExists(std::string_view msg) { return Status(Code::kAlreadyExists, msg); }
 
   bool ok() const { return state_ == nullptr; }
   Code code() const { return state_ ? state_->code : Code::kOk; }
