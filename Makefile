@@ -20,6 +20,7 @@ deps:
 build: deps
 	@source scripts/env.sh && dir=$$(scripts/configure.sh release) && cmake --build "$$dir" \
 	  && mkdir -p bin && find "$$dir/bin" -maxdepth 1 -type f -perm -u+x -exec cp -f {} bin/ \; \
+	  && ln -sf stage1-server bin/server \
 	  && echo "binaries in bin/: $$(ls bin | tr '\n' ' ')"
 
 run: build

@@ -10,7 +10,7 @@ set -euo pipefail
 
 packages=(
   # toolchain
-  g++ cmake ninja-build make ccache clang libclang-rt-14-dev clang-format git python3
+  g++ cmake ninja-build make ccache clang libclang-rt-14-dev clang-format git python3 curl
   # libraries
   libboost1.81-dev nlohmann-json3-dev libspdlog-dev libfmt-dev doctest-dev libbenchmark-dev
   # docs (mkdocs-material 8.2.5 in Debian 12) and the mermaid bundle from npm
