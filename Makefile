@@ -9,10 +9,11 @@
 #   make grade            where every lab stands
 #   make verify-labs      every starter fails, every real file passes
 #   make bench            component benchmarks (Google Benchmark)
+#   make bench-compare    etcd vs calibration server vs ours; writes docs/benchmarks.md tables
 #   make format           clang-format every C++ file
 SHELL := /bin/bash
 .DEFAULT_GOAL := build
-.PHONY: deps build run test soak docs start check grade verify-labs bench format clean
+.PHONY: deps build run test soak docs start check grade verify-labs bench bench-compare format clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -51,6 +52,9 @@ verify-labs: deps
 
 bench: deps
 	@bash scripts/bench.sh
+
+bench-compare: deps
+	@bash scripts/bench-compare.sh
 
 format:
 	@git ls-files '*.cc' '*.h' | xargs clang-format -i

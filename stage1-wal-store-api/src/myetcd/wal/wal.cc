@@ -204,9 +204,12 @@ Status Wal::Recover(const Visitor& visit, WalOpenReport* report) {
     } else if (options_.repair || planted) {
       warning = "wal: repair: corruption in " + where + "; dropped " + lost;
     } else {
-      return Status::Corruption("wal: corruption in " + where + ". Refusing to open: valid " +
-                                "records follow the damage, so it is not a torn tail. The " +
-                                "repair option (--wal-repair) would cut there, dropping " + lost);
+      const std::string why = last ? "valid records follow the damage"
+                                   : "it is in a segment that was synced before the next one "
+                                     "was created";
+      return Status::Corruption("wal: corruption in " + where + ". Refusing to open: " + why +
+                                ", so it is not a torn tail. The repair option (--wal-repair) " +
+                                "would cut there, dropping " + lost);
     }
     log->warn("{}", warning);
     report->warnings.push_back(warning);

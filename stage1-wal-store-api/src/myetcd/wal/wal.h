@@ -78,6 +78,8 @@ struct WalOpenReport {
 class Wal {
  public:
   // Called once per record at open, in index order. An error stops Open() and is returned.
+  // If Open() then fails (e.g. corruption further on), the visitor has already seen a
+  // prefix of the log: discard what it built.
   using Visitor = std::function<Status(const Record&)>;
 
   // Opens the log in <data_dir>/member/wal (creating the directories and a first segment if
