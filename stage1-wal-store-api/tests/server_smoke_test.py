@@ -54,6 +54,9 @@ def main():
                "GET /v1/key/test returns hello, version 1")
         missing = curl(["http://localhost:2379/v1/key/nope"], port)
         expect(missing["code"] == "KEY_NOT_FOUND", "a missing key is KEY_NOT_FOUND")
+        leased = curl(["-X", "PUT", "-d", '{"value":"v","lease":5}',
+                       "http://localhost:2379/v1/key/leased"], port)
+        expect(leased["code"] == "LEASE_NOT_FOUND", "a put naming an unknown lease is refused")
         proc.send_signal(signal.SIGTERM)
         expect(proc.wait(timeout=30) == 0, "SIGTERM: the server exits 0")
 

@@ -208,7 +208,10 @@ http::Response ErrorFromStatus(const Status& s) {
     case Status::Code::kBusy: return Error(429, "TOO_MANY_REQUESTS", s.message());
     case Status::Code::kAborted: return Error(503, "NOT_READY", s.message());
     case Status::Code::kNoSpace: return Error(507, "QUOTA_EXCEEDED", s.message());
-    case Status::Code::kNotFound: return Error(404, "NOT_FOUND", s.message());
+    case Status::Code::kNotFound:
+      return Error(404,
+                   s.message().find("lease") != std::string::npos ? "LEASE_NOT_FOUND" : "NOT_FOUND",
+                   s.message());
     default: break;
   }
   mvcc::StoreError e = mvcc::StoreErrorOf(s);

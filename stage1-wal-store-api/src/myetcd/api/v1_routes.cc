@@ -1,6 +1,10 @@
 #include "myetcd/api/v1_routes.h"
 
+#include <map>
+#include <mutex>
+
 #include "myetcd/api/json_io.h"
+#include "myetcd/common/canary.h"
 #include "myetcd/mvcc/command_codec.h"
 #include "myetcd/mvcc/errors.h"
 #include "myetcd/mvcc/key_range.h"
@@ -22,6 +26,12 @@ constexpr int64_t kMaxLease = (1ll << 53) - 1;  // JavaScript reads it exactly
 #define READ_OR_400(decl, expr)                                           \
   auto decl##_r = (expr);                                                 \
   if (!decl##_r.ok()) return respond(ErrorFromStatus(decl##_r.status())); \
+  auto decl = std::move(*decl##_r)
+
+// The request body as a JSON object, or a 400 INVALID_JSON.
+#define READ_BODY_OR_400(decl, body)                                                           \
+  auto decl##_r = ParseObject(body);                                                           \
+  if (!decl##_r.ok()) return respond(Error(400, "INVALID_JSON", decl##_r.status().message())); \
   auto decl = std::move(*decl##_r)
 
 Json PrevKv(const std::optional<KeyValue>& kv) { return kv ? KvToJson(*kv) : Json(nullptr); }
@@ -258,6 +268,33 @@ Json TxnToJson(const mvcc::TxnResponse& r, const mvcc::TxnRequest& req) {
   return {{"header", HeaderToJson(r.header)}, {"succeeded", r.succeeded}, {"responses", responses}};
 }
 
+// Planted bug, canary STALE_LOCAL_READ: point reads served from a copy of the store that is
+// refreshed at most every 100 ms, as a careless cache would. The linearizability crash test
+// must catch it (tools/lincheck, stage1-wal-store-api/tests/crash_lincheck_test.py).
+std::optional<KeyValue> StaleGet(const V1Context* ctx, const std::string& key, int64_t* rev) {
+  static std::mutex mu;
+  static Nanos taken{-1};
+  static std::map<std::string, KeyValue> copy;
+  static int64_t copy_revision = 0;
+  std::lock_guard lock(mu);
+  Nanos now = ctx->clock->Now();
+  if (taken.count() < 0 || now - taken > std::chrono::milliseconds(100)) {
+    mvcc::RangeRequest all;
+    all.key = std::string(1, '\0');
+    all.range_end = std::string(1, '\0');
+    auto got = ctx->store->Range(all);
+    if (got.ok()) {
+      copy.clear();
+      for (auto& kv : got->kvs) copy[kv.key] = kv;
+      copy_revision = got->header.revision;
+      taken = now;
+    }
+  }
+  *rev = copy_revision;
+  auto it = copy.find(key);
+  return it == copy.end() ? std::nullopt : std::optional<KeyValue>(it->second);
+}
+
 }  // namespace
 
 Status RegisterV1Routes(http::Router& router, const V1Context* ctx) {
@@ -266,7 +303,7 @@ Status RegisterV1Routes(http::Router& router, const V1Context* ctx) {
       Method::kPut, "/v1/key/{key...}",
       [ctx](Request& req, const PathParams& p, Responder respond) {
         READ_OR_400(key, KeyFromPath(p));
-        READ_OR_400(body, ParseObject(req.body));
+        READ_BODY_OR_400(body, req.body);
         READ_OR_400(body_key, GetString(body, {"key"}));
         if (body_key && *body_key != key) {
           return respond(
@@ -275,6 +312,11 @@ Status RegisterV1Routes(http::Router& router, const V1Context* ctx) {
         READ_OR_400(value, GetString(body, {"value"}));
         if (!value) return respond(Error(400, "INVALID_ARGUMENT", "value: missing"));
         READ_OR_400(lease, GetInt(body, {"lease"}, 0, kMaxLease));
+        READ_OR_400(ttl, GetInt(body, {"ttl"}, 0, kMaxInt));
+        if (ttl) {  // refused, not ignored: the key would otherwise never expire
+          return respond(Error(400, "INVALID_ARGUMENT",
+                               "ttl: keys that expire need leases, which come with stage 2"));
+        }
         READ_OR_400(prev, GetBool(body, {"prev_kv", "prevKV", "prevKv"}));
         mvcc::PutRequest put{key, std::move(*value), lease.value_or(0), prev.value_or(false)};
         Status valid = mvcc::ValidatePut(put);
@@ -296,6 +338,14 @@ Status RegisterV1Routes(http::Router& router, const V1Context* ctx) {
                    READ_OR_400(revision, QueryInt(req, "revision", 0, kMaxInt));
                    READ_OR_400(serializable, QueryBool(req, "serializable"));
                    (void)serializable;  // one node: every read is linearizable already
+                   if (CanaryEnabled("STALE_LOCAL_READ") && !revision) {
+                     int64_t rev = 0;
+                     auto kv = StaleGet(ctx, key, &rev);
+                     if (!kv) return respond(Error(404, "KEY_NOT_FOUND", "key not found"));
+                     Json data = KvToJson(*kv);
+                     data["header"] = {{"revision", rev}};
+                     return respond(Ok(data));
+                   }
                    mvcc::RangeRequest r;
                    r.key = key;
                    r.revision = revision.value_or(0);
@@ -329,8 +379,9 @@ Status RegisterV1Routes(http::Router& router, const V1Context* ctx) {
         READ_OR_400(limit, QueryInt(req, "limit", 0, kMaxInt));
         std::string prefix = req.Query("prefix") ? *req.Query("prefix") : "";
         mvcc::RangeRequest r;
-        r.key = prefix;
-        r.range_end = mvcc::PrefixEnd(prefix);
+        // No prefix lists every key: [\0, "\0") in etcd's range language.
+        r.key = prefix.empty() ? std::string(1, '\0') : prefix;
+        r.range_end = prefix.empty() ? std::string(1, '\0') : mvcc::PrefixEnd(prefix);
         if (const std::string* after = req.Query("start_after")) {
           std::string next = *after + std::string(1, '\0');  // the smallest key after it
           if (next > r.key) r.key = next;
@@ -349,7 +400,7 @@ Status RegisterV1Routes(http::Router& router, const V1Context* ctx) {
   // POST /v1/range
   MYETCD_RETURN_IF_ERROR(router.Add(Method::kPost, "/v1/range",
                                     [ctx](Request& req, const PathParams&, Responder respond) {
-                                      READ_OR_400(body, ParseObject(req.body));
+                                      READ_BODY_OR_400(body, req.body);
                                       READ_OR_400(range, ParseRange(body));
                                       auto got = ctx->store->Range(range);
                                       if (!got.ok()) return respond(ErrorFromStatus(got.status()));
@@ -359,7 +410,7 @@ Status RegisterV1Routes(http::Router& router, const V1Context* ctx) {
   // POST /v1/txn
   MYETCD_RETURN_IF_ERROR(router.Add(
       Method::kPost, "/v1/txn", [ctx](Request& req, const PathParams&, Responder respond) {
-        READ_OR_400(body, ParseObject(req.body));
+        READ_BODY_OR_400(body, req.body);
         mvcc::TxnRequest txn;
         if (const Json* compares = Field(body, {"compare"})) {
           if (!compares->is_array()) {
@@ -390,7 +441,7 @@ Status RegisterV1Routes(http::Router& router, const V1Context* ctx) {
   // POST /v1/compact {"revision"}
   MYETCD_RETURN_IF_ERROR(router.Add(
       Method::kPost, "/v1/compact", [ctx](Request& req, const PathParams&, Responder respond) {
-        READ_OR_400(body, ParseObject(req.body));
+        READ_BODY_OR_400(body, req.body);
         READ_OR_400(revision, GetInt(body, {"revision"}, 1, kMaxInt));
         if (!revision) return respond(Error(400, "INVALID_ARGUMENT", "revision: missing"));
         SubmitWrite<mvcc::CompactResponse>(ctx,

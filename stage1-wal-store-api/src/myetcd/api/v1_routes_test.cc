@@ -104,12 +104,13 @@ TEST_CASE("v1: bad input is a 400 that names the field, never a crash") {
     const char* mention;
   };
   const Case cases[] = {
-      {"PUT", "/v1/key/k", "{not json", "INVALID_ARGUMENT", "not valid JSON"},
+      {"PUT", "/v1/key/k", "{not json", "INVALID_JSON", "not valid JSON"},
+      {"PUT", "/v1/key/k", R"({"value":"v","ttl":5})", "INVALID_ARGUMENT", "ttl"},
       {"PUT", "/v1/key/k", R"({"value": 5})", "INVALID_ARGUMENT", "value"},
       {"PUT", "/v1/key/k", R"({"value":"v","lease":1180591620717411303424})", "INVALID_ARGUMENT",
        "lease"},
       {"PUT", "/v1/key/k", R"({"key":"other","value":"v"})", "INVALID_ARGUMENT", "URL"},
-      {"PUT", "/v1/key/k", "{\"value\":\"\xff\"}", "INVALID_ARGUMENT", "UTF-8"},
+      {"PUT", "/v1/key/k", "{\"value\":\"\xff\"}", "INVALID_JSON", "UTF-8"},
       {"PUT", "/v1/key/", R"({"value":"v"})", "KEY_EMPTY", "key"},
       {"PUT", "/v1/key/%ff", R"({"value":"v"})", "INVALID_ARGUMENT", "UTF-8"},
       {"PUT", "/v1/key/k", R"({})", "INVALID_ARGUMENT", "value"},
@@ -122,8 +123,8 @@ TEST_CASE("v1: bad input is a 400 that names the field, never a crash") {
       {"POST", "/v1/txn", R"({"success":[{"op":"PUT","key":"a"},{"op":"PUT","key":"a"}]})",
        "DUPLICATE_KEY_IN_TXN", "duplicate key"},
       {"POST", "/v1/compact", R"({})", "INVALID_ARGUMENT", "revision"},
-      {"POST", "/v1/range", "[" + std::string(1000, '[') + std::string(1001, ']'),
-       "INVALID_ARGUMENT", "deeper"},
+      {"POST", "/v1/range", "[" + std::string(1000, '[') + std::string(1001, ']'), "INVALID_JSON",
+       "deeper"},
   };
   for (const Case& k : cases) {
     INFO(k.method << " " << k.target << " " << k.body);
@@ -153,6 +154,8 @@ TEST_CASE("v1: range and key listing follow etcd's rules") {
   auto keys = Body(c.Request("GET", "/v1/keys?prefix=app/&limit=2"));
   CHECK(keys["data"]["keys"] == Json::array({"app/a", "app/b"}));
   CHECK(keys["data"]["more"] == true);
+  auto all = Body(c.Request("GET", "/v1/keys"));  // no prefix: every key
+  CHECK(all["data"]["keys"] == Json::array({"app/a", "app/b", "app/c", "other"}));
   auto page2 = Body(c.Request("GET", "/v1/keys?prefix=app/&start_after=app/b"));
   CHECK(page2["data"]["keys"] == Json::array({"app/c"}));
   CHECK(page2["data"]["more"] == false);

@@ -88,6 +88,16 @@ void LocalBackend::Submit(std::string command, Completion done) {
       refuse = Status::Busy("too many pending writes (limit " + std::to_string(options_.max_queue) +
                             ")");
       rejected_.Inc();
+    } else if (CanaryEnabled("ACK_AT_ENQUEUE")) {
+      // Planted bug: apply and answer as soon as the write is queued, log it later. A kill
+      // -9 before the committer's fsync then loses acknowledged writes; the crash tests must
+      // catch it. (Applied under mu_ so that the log keeps the order of application.)
+      auto result = dispatcher_->Apply(command);
+      queue_bytes_ += command.size();
+      queue_.push_back({std::move(command), [](Result<std::any>) {}});
+      done(std::move(result));
+      cv_.notify_one();
+      return;
     } else {
       queue_bytes_ += command.size();
       queue_.push_back({std::move(command), std::move(done)});
@@ -123,9 +133,7 @@ void LocalBackend::Run() {
 
 void LocalBackend::CommitBatch(std::deque<Pending>& batch) {
   if (CanaryEnabled("ACK_AT_ENQUEUE")) {
-    // Planted bug: answer before the command is even written. A kill -9 right after the
-    // answer loses an acknowledged write; the crash tests must catch it.
-    for (auto& p : batch) p.done(dispatcher_->Apply(p.command));
+    // Planted bug (see Submit): these were applied and answered when queued; only log them.
     for (auto& p : batch) (void)wal_->Append(kCommandRecord, p.command);
     (void)wal_->Sync();
     return;
@@ -153,7 +161,9 @@ void LocalBackend::CommitBatch(std::deque<Pending>& batch) {
       queued.swap(queue_);
       queue_bytes_ = 0;
     }
-    Status aborted = Status::Aborted("WAL failure: " + s.message());
+    // A full disk stays a NoSpace (HTTP 507) so an operator sees the cause at once.
+    Status aborted = s.IsNoSpace() ? Status::NoSpace("WAL failure: " + s.message())
+                                   : Status::Aborted("WAL failure: " + s.message());
     for (auto& p : batch) p.done(aborted);
     for (auto& p : queued) p.done(aborted);
     return;

@@ -274,10 +274,10 @@ void Server::Impl::Accept() {
 
 void Server::Impl::RejectOverCapacity(tcp::socket socket) {
   Response r =
-      JsonError(503, "TOO_MANY_REQUESTS",
+      JsonError(429, "TOO_MANY_REQUESTS",
                 "connection limit of " + std::to_string(options.max_connections) + " reached");
   std::string wire =
-      "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
+      "HTTP/1.1 429 Too Many Requests\r\nContent-Type: application/json\r\n"
       "Connection: close\r\nContent-Length: " +
       std::to_string(r.body.size()) + "\r\n\r\n" + r.body;
   auto buf = std::make_shared<std::string>(std::move(wire));
@@ -338,7 +338,7 @@ Status DeclareServerOptions(Options& o) {
                     .default_value = "1200",
                     .min = 1,
                     .max = 1000000,
-                    .help = "open connections above this get a 503 and are closed",
+                    .help = "open connections above this get a 429 and are closed",
                     .component = c});
 }
 

@@ -8,7 +8,7 @@
 //     1 MiB; ours is an option), headers over max_header_bytes a 431;
 //   * a client that opens a connection and sends nothing is closed after idle_timeout; one
 //     that sends its headers slowly (slowloris) after header_timeout;
-//   * more than max_connections open connections: the next ones get a 503 and are closed;
+//   * more than max_connections open connections: the next ones get a 429 and are closed;
 //   * malformed HTTP gets a JSON 400 and the connection is closed -- never a crash.
 // Every socket has TCP_NODELAY (small responses must not wait for Nagle).
 //

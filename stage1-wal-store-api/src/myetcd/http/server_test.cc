@@ -158,7 +158,7 @@ TEST_CASE("server: a header sent too slowly is cut at the header deadline (slowl
   CHECK(c.ClosedByPeer(10s));
 }
 
-TEST_CASE("server: connections over the cap get a 503 and are closed") {
+TEST_CASE("server: connections over the cap get a 429 and are closed") {
   ServerOptions o;
   o.max_connections = 2;
   Fixture f(o);
@@ -167,7 +167,7 @@ TEST_CASE("server: connections over the cap get a 503 and are closed") {
   REQUIRE(b.Request("GET", "/ping").status == 200);
   TestConnection c(f.port());
   auto r = c.ReadResponse();
-  CHECK(r.status == 503);
+  CHECK(r.status == 429);
   CHECK(Code(r) == "TOO_MANY_REQUESTS");
 }
 
