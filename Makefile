@@ -19,7 +19,8 @@ deps:
 	@bash scripts/install-deps.sh
 
 build: deps
-	@source scripts/env.sh && dir=$$(scripts/configure.sh release) && cmake --build "$$dir" \
+	@source scripts/env.sh && dir=$$(scripts/configure.sh release) \
+	  && cmake --build "$$dir" --target myetcd_programs \
 	  && mkdir -p bin && find "$$dir/bin" -maxdepth 1 -type f -perm -u+x -exec cp -f {} bin/ \; \
 	  && ln -sf stage1-server bin/server \
 	  && echo "binaries in bin/: $$(ls bin | tr '\n' ' ')"

@@ -39,9 +39,16 @@ function(myetcd_test)
   set_property(GLOBAL PROPERTY MYETCD_TEST_${A_NAME}_DEPS ${A_DEPS})
 endfunction()
 
+# `myetcd_programs` builds every program and nothing else (make build: a newcomer's first
+# build should not wait for every test binary).
+if(NOT TARGET myetcd_programs)
+  add_custom_target(myetcd_programs)
+endif()
+
 function(myetcd_app)
   cmake_parse_arguments(A "" "NAME" "SOURCES;DEPS" ${ARGN})
   add_executable(${A_NAME} ${A_SOURCES})
+  add_dependencies(myetcd_programs ${A_NAME})
   target_link_libraries(${A_NAME} PRIVATE ${A_DEPS})
   set_target_properties(${A_NAME} PROPERTIES RUNTIME_OUTPUT_DIRECTORY "${CMAKE_BINARY_DIR}/bin")
 endfunction()
