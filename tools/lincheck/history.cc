@@ -80,11 +80,23 @@ Result<History> ParseJsonLines(const std::string& text) {
   return h;
 }
 
-// Completes an invoked op of a Jepsen history; line order is time order.
-struct Pending {
-  Operation op;
-  bool open = true;
-};
+// Jepsen histories (register logs and EDN) give an invocation and, later, a completion
+// per process; line order is time order. These two helpers pair them up.
+Result<Operation> TakeInvocation(std::map<int64_t, Operation>& open, int64_t process, int line) {
+  auto it = open.find(process);
+  if (it == open.end()) return LineError(line, "completion without an invocation");
+  Operation op = std::move(it->second);
+  open.erase(it);
+  return op;
+}
+
+// What an :info completion or no completion at all leaves: an indeterminate op. A read
+// that never returned tells nothing and is dropped.
+void AddIndeterminate(Operation op, History* h) {
+  op.outcome = Outcome::kUnknown;
+  op.ret = kNever;
+  if (op.kind != OpKind::kGet) h->push_back(std::move(op));
+}
 
 Result<History> ParseJepsenRegister(const std::string& text) {
   History h;
@@ -123,10 +135,9 @@ Result<History> ParseJepsenRegister(const std::string& text) {
       open[process] = std::move(op);
       continue;
     }
-    auto it = open.find(process);
-    if (it == open.end()) return LineError(n, "completion without an invocation");
-    Operation op = std::move(it->second);
-    open.erase(it);
+    auto taken = TakeInvocation(open, process, n);
+    if (!taken.ok()) return taken.status();
+    Operation op = std::move(*taken);
     if (type == "ok") {
       op.ret = n;
       if (op.kind == OpKind::kGet) {
@@ -137,17 +148,11 @@ Result<History> ParseJepsenRegister(const std::string& text) {
       op.ret = n;
       op.outcome = Outcome::kFail;
       if (op.kind == OpKind::kCas) h.push_back(std::move(op));  // definitely not swapped
-    } else {                                                    // info: indeterminate
-      op.outcome = Outcome::kUnknown;
-      op.ret = kNever;
-      if (op.kind != OpKind::kGet) h.push_back(std::move(op));
+    } else {
+      AddIndeterminate(std::move(op), &h);  // :info
     }
   }
-  for (auto& [process, op] : open) {  // never completed: indeterminate
-    op.outcome = Outcome::kUnknown;
-    op.ret = kNever;
-    if (op.kind != OpKind::kGet) h.push_back(std::move(op));
-  }
+  for (auto& [process, op] : open) AddIndeterminate(std::move(op), &h);  // never completed
   return h;
 }
 
@@ -182,26 +187,19 @@ Result<History> ParseEdn(const std::string& text) {
       open[process] = std::move(op);
       continue;
     }
-    auto it = open.find(process);
-    if (it == open.end()) return LineError(n, "completion without an invocation");
-    Operation op = std::move(it->second);
-    open.erase(it);
+    auto taken = TakeInvocation(open, process, n);
+    if (!taken.ok()) return taken.status();
+    Operation op = std::move(*taken);
     if (type == "ok") {
       op.ret = n;
       // In these histories an absent key reads as "" (the empty append log).
       if (op.kind == OpKind::kGet) op.value = value && !value->empty() ? value : std::nullopt;
       h.push_back(std::move(op));
     } else if (type == "info") {
-      op.outcome = Outcome::kUnknown;
-      op.ret = kNever;
-      if (op.kind != OpKind::kGet) h.push_back(std::move(op));
+      AddIndeterminate(std::move(op), &h);
     }
   }
-  for (auto& [process, op] : open) {
-    op.outcome = Outcome::kUnknown;
-    op.ret = kNever;
-    if (op.kind != OpKind::kGet) h.push_back(std::move(op));
-  }
+  for (auto& [process, op] : open) AddIndeterminate(std::move(op), &h);  // never completed
   return h;
 }
 
