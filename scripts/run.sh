@@ -4,10 +4,5 @@
 # in ./default.etcd. Extra arguments go to it (bin/server --help lists every option).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-for program in bin/myetcd-local-cluster bin/server; do
-  if [ -x "$program" ]; then
-    exec "$program" "$@"
-  fi
-done
-echo "bin/server is missing: run make build first" >&2
-exit 1
+[ -x bin/server ] || { echo "bin/server is missing: run make build first" >&2; exit 1; }
+exec bin/server "$@"

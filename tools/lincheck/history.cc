@@ -82,6 +82,17 @@ Result<History> ParseJsonLines(const std::string& text) {
 
 // Jepsen histories (register logs and EDN) give an invocation and, later, a completion
 // per process; line order is time order. These two helpers pair them up.
+Operation Invocation(int64_t process, int line, std::string key, OpKind kind) {
+  Operation op;
+  op.client = process;
+  op.id = line;
+  op.line = line;
+  op.key = std::move(key);
+  op.kind = kind;
+  op.call = line;
+  return op;
+}
+
 Result<Operation> TakeInvocation(std::map<int64_t, Operation>& open, int64_t process, int line) {
   auto it = open.find(process);
   if (it == open.end()) return LineError(line, "completion without an invocation");
@@ -117,13 +128,7 @@ Result<History> ParseJepsenRegister(const std::string& text) {
     auto kind = KindFromName(f, n);
     if (!kind.ok()) return kind.status();
     if (type == "invoke") {
-      Operation op;
-      op.client = process;
-      op.id = n;
-      op.line = n;
-      op.key = "register";
-      op.kind = *kind;
-      op.call = n;
+      Operation op = Invocation(process, n, "register", *kind);
       if (*kind == OpKind::kPut) op.value = value;
       if (*kind == OpKind::kCas) {
         static const std::regex kPair(R"(\[(\S+) (\S+)\])");
@@ -176,13 +181,7 @@ Result<History> ParseEdn(const std::string& text) {
     auto kind = KindFromName(f, n);
     if (!kind.ok()) return kind.status();
     if (type == "invoke") {
-      Operation op;
-      op.client = process;
-      op.id = n;
-      op.line = n;
-      op.key = key;
-      op.kind = *kind;
-      op.call = n;
+      Operation op = Invocation(process, n, key, *kind);
       if (*kind != OpKind::kGet) op.value = value;
       open[process] = std::move(op);
       continue;

@@ -124,7 +124,6 @@ class Recorder:
 
     def read_all(self, endpoint):
         """One final reader over every key (after a restart: what survived)."""
-        stop = threading.Event()
         client = self.new_client_id()
         host, port = endpoint.rsplit(":", 1)
         conn = http.client.HTTPConnection(host, int(port), timeout=10)
@@ -142,7 +141,6 @@ class Recorder:
                 entry["value"] = None
             self.record(entry)
         conn.close()
-        stop.set()
 
 
 def run(recorder, endpoint, writers, readers, seconds, seed):

@@ -14,7 +14,7 @@ import sys
 import tempfile
 import threading
 
-from common import bench
+from common import bench, check
 
 
 def free_port():
@@ -50,12 +50,6 @@ class Etcd:
             self.proc.terminate()
             self.proc.wait(timeout=30)
         shutil.rmtree(self.dir, ignore_errors=True)
-
-
-def check(cond, what):
-    if not cond:
-        raise AssertionError(what)
-    print(f"ok: {what}")
 
 
 def main():

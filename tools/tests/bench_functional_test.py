@@ -8,13 +8,7 @@ import socket
 import subprocess
 import sys
 
-from common import Server, bench
-
-
-def check(cond, what):
-    if not cond:
-        raise AssertionError(what)
-    print(f"ok: {what}")
+from common import Server, bench, check
 
 
 def main():

@@ -37,3 +37,10 @@ def bench(path, endpoint, *args, expect_rc=0):
         raise AssertionError(f"{' '.join(cmd)}: exit {out.returncode}, expected {expect_rc}\n"
                              f"{out.stdout}{out.stderr}")
     return json.loads(out.stdout)
+
+
+def check(cond, what):
+    """A test step: stop the test with `what` if cond is false, else say it held."""
+    if not cond:
+        raise AssertionError(what)
+    print(f"ok: {what}")

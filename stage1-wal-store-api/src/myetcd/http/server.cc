@@ -18,10 +18,8 @@
 #include <optional>
 #include <set>
 #include <thread>
-#include <vector>
-
-// Beast 1.81 with g++ 12 in C++20 needs nothing special; <utility> first keeps 1.74 happy too.
 #include <utility>
+#include <vector>
 
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>

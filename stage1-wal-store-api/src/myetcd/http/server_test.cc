@@ -4,7 +4,6 @@
 
 #include <future>
 #include <memory>
-#include <mutex>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -20,7 +19,6 @@ using namespace std::chrono_literals;
 // A router with /ping (answers at once) and /later (keeps the responder for the test).
 struct Fixture {
   Router router;
-  std::mutex mu;
   std::promise<Responder> later;
   std::unique_ptr<Server> server;
 
