@@ -4,7 +4,9 @@
 //
 //   * Bytes appended to a file stay in this process until a Sync() of that file writes and
 //     fdatasyncs them. Readers in the same process see them meanwhile, as they would see the
-//     page cache.
+//     page cache. A Sync() is all or nothing: if the process dies before it returns, the
+//     next Open() cuts the file back to its size before that Sync() (even though the kernel
+//     kept the bytes it had written).
 //   * Creating, renaming or removing an entry, or making a directory, under the root is
 //     recorded first in an undo journal (<root>/.powercut-journal). The next Open() of the
 //     same root undoes every recorded change whose directory was not fsynced by SyncDir().
@@ -22,6 +24,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -33,8 +36,9 @@
 namespace myetcd {
 
 namespace powercut {
-struct Inode;   // a file's bytes: on disk up to `durable`, then held in memory
-struct Record;  // one journaled directory change
+struct Inode;    // a file's bytes: on disk up to `durable`, then held in memory
+struct Record;   // one journaled directory change
+struct SyncLog;  // the slots that mark file syncs in flight
 }  // namespace powercut
 
 class PowerCutFileSystem final : public FileSystem {
@@ -52,6 +56,13 @@ class PowerCutFileSystem final : public FileSystem {
   const std::string& root() const { return root_; }
   // How many directory changes the Open() that built this object rolled back.
   size_t rolled_back() const { return rolled_back_; }
+  // How many files that Open() cut back because a Sync() of theirs never returned.
+  size_t syncs_cut() const { return syncs_cut_; }
+
+  // Test hook: every file Sync() under the root calls pause(path) after writing its bytes
+  // and before its fdatasync, the instant a kill must not keep them (powercut_probe stops
+  // there to be killed). REQUIRES: set before any Sync(); an empty function removes it.
+  void SetSyncPauseForTest(std::function<void(const std::string& path)> pause);
 
   Result<std::unique_ptr<WritableFile>> NewWritableFile(const std::string& path) override;
   Result<std::unique_ptr<WritableFile>> NewAppendableFile(const std::string& path) override;
@@ -69,7 +80,7 @@ class PowerCutFileSystem final : public FileSystem {
   Result<std::unique_ptr<FileLock>> LockFile(const std::string& path) override;
 
  private:
-  PowerCutFileSystem(std::string root, int journal_fd);
+  PowerCutFileSystem(std::string root, int journal_fd, std::shared_ptr<powercut::SyncLog> syncs);
   using Inode = powercut::Inode;
   using Record = powercut::Record;
 
@@ -91,7 +102,10 @@ class PowerCutFileSystem final : public FileSystem {
   const int journal_fd_;  // holds the flock that makes the root ours
   // Shared with every open file; false once this object is destroyed.
   const std::shared_ptr<std::atomic<bool>> powered_;
+  // <root>/.powercut-syncs, shared with every open file (which may outlive this object).
+  const std::shared_ptr<powercut::SyncLog> syncs_;
   size_t rolled_back_ = 0;
+  size_t syncs_cut_ = 0;
 
   std::mutex mu_;  // guards everything below; held across a journal write and its change
   std::map<std::string, std::shared_ptr<Inode>> inodes_;  // by absolute path

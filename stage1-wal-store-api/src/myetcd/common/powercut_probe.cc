@@ -8,23 +8,37 @@
 //   append <file> <data>    sync <file>           close <file>
 //   rename <from> <to>      remove <file>         syncdir <dir>
 //   truncate <file> <size>
+//   sync-killed <file>      sync, but stop between its write and its fdatasync: print
+//                           "ready" there and wait to be killed (must be the last step)
 // A step that fails prints "error: <step>: <status>" and exits 1.
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <memory>
 #include <string>
 
 #include "myetcd/common/file_system.h"
+#include "myetcd/common/power_cut_file_system.h"
 
 namespace {
 
 using myetcd::FileSystem;
+using myetcd::PowerCutFileSystem;
 using myetcd::Status;
 using myetcd::WritableFile;
 
 std::map<std::string, std::unique_ptr<WritableFile>> writers;  // open files, by path
+
+// Says "ready" and blocks until the test kills us (or closes stdin: then exit, not outlive it).
+void ReadyThenWait() {
+  std::printf("ready\n");
+  std::fflush(stdout);
+  char c;
+  while (::read(STDIN_FILENO, &c, 1) > 0) {
+  }
+}
 
 Status Writer(FileSystem* fs, const std::string& path, bool truncate, WritableFile** out) {
   auto it = writers.find(path);
@@ -47,6 +61,16 @@ Status Step(FileSystem* fs, const std::string& op, const std::string& path,
   }
   if (op == "sync") {
     MYETCD_RETURN_IF_ERROR(Writer(fs, path, false, &file));
+    return file->Sync();
+  }
+  if (op == "sync-killed") {
+    auto* powercut = dynamic_cast<PowerCutFileSystem*>(fs);
+    if (powercut == nullptr) return Status::InvalidArgument("sync-killed needs power-cut mode");
+    MYETCD_RETURN_IF_ERROR(Writer(fs, path, false, &file));
+    powercut->SetSyncPauseForTest([](const std::string&) {
+      ReadyThenWait();
+      std::_Exit(3);  // not killed: the test is gone
+    });
     return file->Sync();
   }
   if (op == "close") {
@@ -77,10 +101,6 @@ int main(int argc, char** argv) {
       return 1;
     }
   }
-  std::printf("ready\n");
-  std::fflush(stdout);
-  char c;
-  while (::read(STDIN_FILENO, &c, 1) > 0) {
-  }
+  ReadyThenWait();
   return 0;
 }
