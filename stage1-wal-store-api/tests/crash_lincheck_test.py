@@ -10,6 +10,8 @@ would (a plain kill -9 keeps the page cache and cannot catch a missing fsync).
 
 The canaries prove the test has teeth (CTest runs them with WILL_FAIL):
   ACK_AT_ENQUEUE    answers before writing: lost acknowledged writes;
+  ACK_BEFORE_FSYNC  answers after writing, before the fdatasync returned: lost acknowledged
+                    writes, in power-cut mode only (a plain kill keeps the page cache);
   STALE_LOCAL_READ  serves reads from a copy refreshed every 100 ms: stale reads.
 """
 
