@@ -146,12 +146,13 @@ void LocalBackend::CommitBatch(std::deque<Pending>& batch) {
     return;
   }
   if (CanaryEnabled("ACK_BEFORE_FSYNC")) {
-    // Planted bug: answer as soon as the batch is written to the log, before the fdatasync
-    // that makes it durable has returned. The pause stands for a slow fdatasync and makes
-    // the window wide enough that every run of the crash test lands in it. A plain kill -9
-    // cannot catch this bug (the page cache keeps the bytes); a kill in power-cut mode can,
-    // because there a Sync() is all or nothing.
+    // Planted bug: answer as soon as the batch is written to the log file, before the
+    // fdatasync that makes it durable. The pause stands for a slow fdatasync and makes the
+    // window wide enough that every run of the crash test lands in it. A plain kill -9
+    // cannot catch this bug (the page cache keeps written bytes); a kill in power-cut mode
+    // can, because there nothing counts as written before a Sync() that returned.
     for (auto& p : batch) (void)wal_->Append(kCommandRecord, p.command);
+    (void)wal_->Flush();
     for (auto& p : batch) p.done(dispatcher_->Apply(p.command));
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
     (void)wal_->Sync();

@@ -275,6 +275,12 @@ Status Wal::WriteBuffer() {
   return Status::OK();
 }
 
+Status Wal::Flush() {
+  if (closed_) return Status::InvalidArgument("wal: flush after Close()");
+  if (!poison_.ok()) return PoisonedError();
+  return WriteBuffer();
+}
+
 Status Wal::Sync() {
   if (closed_) return Status::InvalidArgument("wal: sync after Close()");
   if (!poison_.ok()) return PoisonedError();

@@ -103,6 +103,11 @@ class Wal {
   // LastIndex() is durable. On failure the log is poisoned.
   Status Sync();
 
+  // Writes every buffered record to the segment WITHOUT syncing: it then survives the death
+  // of the process (the page cache has it), not a power cut. Nothing may be acknowledged on
+  // that basis; the canary ACK_BEFORE_FSYNC does exactly that. A failure poisons the log.
+  Status Flush();
+
   // Deletes whole segments whose records all have index <= covered_index - keep_entries,
   // then SyncDir(wal dir). Never the last segment. Call it only with the applied position of
   // a snapshot that is already durable (Snapshotter::Save returned OK): the order is
