@@ -12,10 +12,15 @@
 # The lab's file is compiled into the executable, so the linker sees its symbols before it
 # opens the stage's static library and never pulls that library's member for the same
 # translation unit: one compile and a link replace exactly one file of the stage.
+#
+# With PROGRAM <myetcd_app name> (a lab also graded by a script against the real program,
+# e.g. s1-08 by the power-cut crash test), the same is done to that program:
+#   ex_<id>_solution_server, ex_<id>_starter_server, ex_<id>_server (the learner's)
+# and the CTest checks run the lab's script (exercises/labs.json: "script") on them too.
 include_guard(GLOBAL)
 
 function(myetcd_exercise)
-  cmake_parse_arguments(A "" "ID;FILE;TEST;CASES" "" ${ARGN})
+  cmake_parse_arguments(A "" "ID;FILE;TEST;CASES;PROGRAM" "" ${ARGN})
   get_property(test_sources GLOBAL PROPERTY MYETCD_TEST_${A_TEST}_SOURCES)
   get_property(test_deps GLOBAL PROPERTY MYETCD_TEST_${A_TEST}_DEPS)
   if(NOT test_sources)
@@ -56,14 +61,38 @@ function(myetcd_exercise)
     if(kind STREQUAL "learner")
       set_target_properties(${target} PROPERTIES EXCLUDE_FROM_ALL ON)
     endif()
+    if(A_PROGRAM)
+      get_property(app_sources GLOBAL PROPERTY MYETCD_APP_${A_PROGRAM}_SOURCES)
+      get_property(app_deps GLOBAL PROPERTY MYETCD_APP_${A_PROGRAM}_DEPS)
+      if(NOT app_sources)
+        message(FATAL_ERROR "lab ${A_ID}: no myetcd_app named ${A_PROGRAM}")
+      endif()
+      add_executable(${target}_server ${app_sources} "${file}")
+      target_include_directories(${target}_server PRIVATE "${original_dir}")
+      target_link_libraries(${target}_server PRIVATE ${app_deps})
+      set_target_properties(${target}_server PROPERTIES
+                            RUNTIME_OUTPUT_DIRECTORY "${CMAKE_BINARY_DIR}/labs")
+      if(kind STREQUAL "learner")
+        set_target_properties(${target}_server PROPERTIES EXCLUDE_FROM_ALL ON)
+      endif()
+    endif()
   endforeach()
 
-  add_test(NAME exercise.${A_ID}.solution
-           COMMAND "${Python3_EXECUTABLE}" "${lab_py}" run-cases --expect pass
-                   "$<TARGET_FILE:ex_${A_ID}_solution>" "${A_CASES}")
-  add_test(NAME exercise.${A_ID}.starter
-           COMMAND "${Python3_EXECUTABLE}" "${lab_py}" run-cases --expect fail
-                   "$<TARGET_FILE:ex_${A_ID}_starter>" "${A_CASES}")
+  foreach(kind solution starter)
+    set(program_args)
+    if(A_PROGRAM)
+      set(program_args --lab ${A_ID} --program "$<TARGET_FILE:ex_${A_ID}_${kind}_server>"
+                       --bin-dir "${CMAKE_BINARY_DIR}/bin")
+    endif()
+    if(kind STREQUAL "solution")
+      set(expect pass)
+    else()
+      set(expect fail)
+    endif()
+    add_test(NAME exercise.${A_ID}.${kind}
+             COMMAND "${Python3_EXECUTABLE}" "${lab_py}" run-cases --expect ${expect}
+                     ${program_args} "$<TARGET_FILE:ex_${A_ID}_${kind}>" "${A_CASES}")
+  endforeach()
   set_tests_properties(exercise.${A_ID}.solution exercise.${A_ID}.starter
                        PROPERTIES LABELS exercise TIMEOUT 300)
 endfunction()

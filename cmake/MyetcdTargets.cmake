@@ -51,6 +51,11 @@ function(myetcd_app)
   add_dependencies(myetcd_programs ${A_NAME})
   target_link_libraries(${A_NAME} PRIVATE ${A_DEPS})
   set_target_properties(${A_NAME} PROPERTIES RUNTIME_OUTPUT_DIRECTORY "${CMAKE_BINARY_DIR}/bin")
+  # Remembered like a test's, so a lab graded against the real program can rebuild it
+  # around a learner's file.
+  list(TRANSFORM A_SOURCES PREPEND "${CMAKE_CURRENT_SOURCE_DIR}/" REGEX "^[^/]")
+  set_property(GLOBAL PROPERTY MYETCD_APP_${A_NAME}_SOURCES ${A_SOURCES})
+  set_property(GLOBAL PROPERTY MYETCD_APP_${A_NAME}_DEPS ${A_DEPS})
 endfunction()
 
 # A Google Benchmark binary in <build>/bench (run by `make bench`; never by CTest, because

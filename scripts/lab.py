@@ -14,6 +14,12 @@ the stage's own tests (clang, ASan+UBSan, Debug, in build/labs) and runs the lab
 and the real file and proves: the starter compiles, at least one case fails on it, and all
 cases pass on the real file. exercises/labs.json is the list of labs.
 
+A lab may also name a "program" (a myetcd_app, e.g. stage1-server) and a "script" that
+grades it (e.g. the power-cut crash test): the build then makes that program around the
+lab's file too (ex_<id>_server), and a lab passes only if its cases AND the script pass
+(`script_args` may say {bin} for the build's bin/ directory; `script_tools` are the
+programs there that the script needs). On the starter, both must fail.
+
 Standard library only, so it runs on a fresh machine before anything is installed.
 """
 
@@ -115,6 +121,28 @@ def run_cases(binary, cases, extra_args=()):
     return selected, passed, failed, proc.stdout
 
 
+def script_command(lab, program, bin_dir):
+    args = [a.replace("{bin}", str(bin_dir)) for a in lab.get("script_args", [])]
+    return [sys.executable, str(ROOT / lab["script"]), "--server", str(program), *args]
+
+
+def run_script(lab, program, bin_dir):
+    """Runs the lab's grading script against a build of its program; returns (passed, output)."""
+    proc = subprocess.run(script_command(lab, program, bin_dir), stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True, errors="replace", check=False)
+    return proc.returncode == 0, proc.stdout + f"\n(exit code {proc.returncode})\n"
+
+
+def script_title(lab):
+    """The script and its arguments as a learner reads them (paths into the build left out)."""
+    args, shown = lab.get("script_args", []), []
+    for i, a in enumerate(args):
+        names_path = i + 1 < len(args) and "{bin}" in args[i + 1]
+        if "{bin}" not in a and not (a.startswith("--") and names_path):
+            shown.append(a)
+    return f"{Path(lab['script']).name} {' '.join(shown)}".strip()
+
+
 # ---- commands -----------------------------------------------------------------------------
 
 def cmd_stub(args):
@@ -165,7 +193,10 @@ def build_learner(lab):
         return None
     env = configure_lab_build()
     target = f"ex_{lab['id']}"
-    proc = subprocess.run(["cmake", "--build", str(LAB_BUILD), "--target", target],
+    targets = [target]
+    if lab.get("program"):
+        targets += [f"{target}_server", *lab.get("script_tools", [])]
+    proc = subprocess.run(["cmake", "--build", str(LAB_BUILD), "--target", *targets],
                           env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                           text=True, check=False)
     if proc.returncode != 0:
@@ -183,25 +214,35 @@ def cmd_check(args):
         print(built)
         print(f"\nLab {lab['id']}: your file does not compile (errors above).")
         return 1
-    ok, text = check_binary(lab, str(built), max(1, args.repeat))
+    ok, text = check_binary(lab, str(built), max(1, args.repeat),
+                            program=f"{built}_server", bin_dir=LAB_BUILD / "bin")
     print(text)
     return 0 if ok else 1
 
 
-def check_binary(lab, binary, repeat):
-    """Runs the lab's cases `repeat` times in parallel; returns (passed, what to print)."""
+def check_binary(lab, binary, repeat, program=None, bin_dir=None):
+    """Runs the lab's cases `repeat` times in parallel, then its script once if it has one;
+    returns (passed, what to print)."""
     with concurrent.futures.ThreadPoolExecutor(max_workers=min(repeat, os.cpu_count() or 2)) as ex:
         results = list(ex.map(lambda _: run_cases(binary, lab["cases"]), range(repeat)))
     failed_runs = [(i, r) for i, r in enumerate(results) if r[2] > 0 or not r[0]]
     selected, passed, _, output = failed_runs[0][1] if failed_runs else results[0]
     # doctest's "run with --help" banner is noise for a learner.
     output = "\n".join(l for l in output.splitlines() if "run with \"--help\"" not in l)
-    if not failed_runs:
-        runs = f", {repeat} runs" if repeat > 1 else ""
-        return True, f"{output}\n\nLab {lab['id']}: PASSED ({passed} cases{runs})."
-    return False, (f"{output}\n\nLab {lab['id']}: not yet: {len(failed_runs)} of {repeat} runs "
-                   f"failed (first failing run #{failed_runs[0][0] + 1} shown). "
-                   f"Read {lab['page']}.")
+    if failed_runs:
+        return False, (f"{output}\n\nLab {lab['id']}: not yet: {len(failed_runs)} of {repeat} "
+                       f"runs failed (first failing run #{failed_runs[0][0] + 1} shown). "
+                       f"Read {lab['page']}.")
+    runs = f", {repeat} runs" if repeat > 1 else ""
+    if lab.get("script"):
+        # Only the verdict is shown on success: the script's counts differ run to run.
+        ok, script_output = run_script(lab, program, bin_dir)
+        if not ok:
+            return False, (f"{output}\n\n{script_output.rstrip()}\n\nLab {lab['id']}: not yet: "
+                           f"the cases pass, but {script_title(lab)} fails on your "
+                           f"{lab['program']} (output above). Read {lab['page']}.")
+        output += f"\n\n{script_title(lab)} on your {lab['program']}: PASSED"
+    return True, f"{output}\n\nLab {lab['id']}: PASSED ({passed} cases{runs})."
 
 
 CAPTURE_RE = re.compile(r"(<!-- capture: make check EX=([a-z0-9-]+) -->\n```text\n)(.*?)(^```)",
@@ -220,7 +261,8 @@ def cmd_docs_capture(args):
             stale.append(f"{lab['page']}: no '<!-- capture: make check EX={lab['id']} -->' block")
             continue
         binary = Path(args.build_dir) / "labs" / f"ex_{lab['id']}_solution"
-        ok, output = check_binary(lab, str(binary), 1)
+        ok, output = check_binary(lab, str(binary), 1, program=f"{binary}_server",
+                                  bin_dir=Path(args.build_dir) / "bin")
         if not ok:
             stale.append(f"lab {lab['id']}: the real file does not pass:\n{output}")
             continue
@@ -250,6 +292,9 @@ def cmd_grade(args):
         else:
             selected, passed, failed, _ = run_cases(str(built), lab["cases"])
             status = "passed" if failed == 0 and selected else f"{passed} of {selected or '?'}"
+            if status == "passed" and lab.get("script"):
+                ok, _ = run_script(lab, f"{built}_server", LAB_BUILD / "bin")
+                status = "passed" if ok else f"cases pass, {Path(lab['script']).name} fails"
         rows.append((lab["id"], str(lab["week"]), lab["title"], status))
     widths = [max(len(r[i]) for r in rows + [("lab", "week", "title", "status")])
               for i in range(4)]
@@ -259,7 +304,8 @@ def cmd_grade(args):
 
 
 def cmd_run_cases(args):
-    """CTest's side of verify: the lab's cases must all pass (real file) or some fail (starter)."""
+    """CTest's side of verify: the lab's cases must all pass (real file) or some fail (starter);
+    for a lab with a script, the script must pass on the real program, fail on the starter's."""
     selected, passed, failed, output = run_cases(args.binary, args.cases)
     if selected is not None and selected == 0:
         print(output)
@@ -275,6 +321,22 @@ def cmd_run_cases(args):
     if not ok:
         print(output)
     print(("OK: " if ok else "FAIL: ") + verdict)
+    if args.program:
+        lab = find_lab(args.lab)
+        script_ok, script_output = run_script(lab, args.program, args.bin_dir)
+        title = script_title(lab)
+        good = script_ok == (args.expect == "pass")
+        if not good or args.expect == "fail":
+            print(script_output.rstrip()[-3000:])
+        if args.expect == "pass":
+            verdict = (f"{title} passes on the real {lab['program']}" if script_ok else
+                       f"{title} fails on the real {lab['program']}")
+        else:
+            verdict = (f"{title} fails on the starter's {lab['program']}, as it must"
+                       if not script_ok else
+                       f"{title} passes on the starter's {lab['program']}: it cannot fail")
+        print(("OK: " if good else "FAIL: ") + verdict)
+        ok = ok and good
     return 0 if ok else 1
 
 
@@ -352,6 +414,9 @@ def main(argv):
     s.set_defaults(fn=cmd_stub)
     s = sub.add_parser("run-cases", help="(CTest) run a lab binary and judge it")
     s.add_argument("--expect", choices=["pass", "fail"], required=True)
+    s.add_argument("--lab", help="with --program: the lab whose script grades the program")
+    s.add_argument("--program", help="the lab's program built around the same file")
+    s.add_argument("--bin-dir", help="the build's bin/ (the script's {bin})")
     s.add_argument("binary")
     s.add_argument("cases")
     s.set_defaults(fn=cmd_run_cases)

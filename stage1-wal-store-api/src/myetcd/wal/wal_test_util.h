@@ -75,14 +75,24 @@ inline Opened OpenWal(FileSystem& fs, const WalOptions& options = {},
   return o;
 }
 
-// Turns the "wal" logger down for the scope: damage tests cut thousands of tails on purpose.
-class QuietWalLog {
+// Turns one component's logger down for the scope, for failures a test causes on purpose.
+class QuietLog {
  public:
-  QuietWalLog() : level_(Logger("wal")->level()) { Logger("wal")->set_level(spdlog::level::off); }
-  ~QuietWalLog() { Logger("wal")->set_level(level_); }
+  explicit QuietLog(std::string component)
+      : component_(std::move(component)), level_(Logger(component_)->level()) {
+    Logger(component_)->set_level(spdlog::level::off);
+  }
+  ~QuietLog() { Logger(component_)->set_level(level_); }
 
  private:
-  spdlog::level::level_enum level_;
+  const std::string component_;
+  const spdlog::level::level_enum level_;
+};
+
+// The "wal" logger down for the scope: damage tests cut thousands of tails on purpose.
+class QuietWalLog : public QuietLog {
+ public:
+  QuietWalLog() : QuietLog("wal") {}
 };
 
 }  // namespace myetcd::wal::testing
