@@ -84,6 +84,24 @@ TEST_CASE("wal: Append alone is not durable; Sync makes everything before it dur
   CHECK(MustAppend(*o.wal, 6) == 6);
 }
 
+TEST_CASE("wal: Flush writes the buffered records to the file but makes nothing durable") {
+  MemFileSystem fs;
+  auto wal = MustOpen(fs);
+  for (uint64_t i = 1; i <= 5; ++i) MustAppend(*wal, i);
+  REQUIRE(wal->Sync().ok());
+  const std::string seg = "/data/member/wal/" + SegmentFileName({0, 1});
+  const uint64_t synced_size = *fs.FileSize(seg);
+  for (uint64_t i = 6; i <= 8; ++i) MustAppend(*wal, i);
+  CHECK(*fs.FileSize(seg) == synced_size);  // Append only buffers
+  REQUIRE(wal->Flush().ok());
+  CHECK(*fs.FileSize(seg) > synced_size);  // written...
+  CHECK(wal->SyncedIndex() == 5);          // ...not synced
+  auto crashed = fs.CrashNow();
+  auto o = OpenWal(*crashed);
+  REQUIRE(o.status.ok());
+  CheckRecords(o.records, 1, 5);
+}
+
 TEST_CASE("wal: a segment is rotated past segment_size; records never span two segments") {
   MemFileSystem fs;
   WalOptions opts{.segment_size = 4096};
