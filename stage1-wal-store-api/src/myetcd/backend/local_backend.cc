@@ -131,6 +131,7 @@ void LocalBackend::Run() {
     }
     CommitBatch(batch);
     batch.clear();
+    if (options_.after_batch && wal_->health().ok()) options_.after_batch(wal_->LastIndex());
   }
 }
 

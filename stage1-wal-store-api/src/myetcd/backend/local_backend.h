@@ -19,6 +19,7 @@
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <thread>
 
@@ -39,6 +40,11 @@ struct LocalBackendOptions {
   size_t max_batch = 4096;             // commands per fsync
   size_t max_batch_bytes = 16 << 20;   // bytes per fsync
   Metrics* metrics = nullptr;          // null: NoopMetrics()
+  // Called on the committer thread after a batch was synced and applied, with the WAL index
+  // of its last command, before the next batch is taken: the one moment the store holds
+  // exactly the state at a known WAL index (SnapshotPolicy::AfterBatch takes snapshots
+  // there). Not called after a failed batch. Writes wait while it runs.
+  std::function<void(uint64_t last_applied_index)> after_batch;
 };
 
 Status DeclareBackendOptions(Options& options);

@@ -48,29 +48,6 @@ std::string Outcome(Node& n, const std::string& cmd) {
   return "";
 }
 
-std::vector<RevisionEvents> History(const MvccStore& s) {
-  std::vector<RevisionEvents> out;
-  REQUIRE(s.ReadHistory(s.CompactRevision() + 1, SIZE_MAX, &out).ok());
-  return out;
-}
-
-void CheckSame(const MvccStore& live, const MvccStore& recovered) {
-  REQUIRE(recovered.CurrentRevision() == live.CurrentRevision());
-  REQUIRE(recovered.CompactRevision() == live.CompactRevision());
-  CHECK(recovered.KeyCount() == live.KeyCount());
-  CHECK(recovered.EncodeSnapshotSection() == live.EncodeSnapshotSection());
-  CHECK(History(recovered) == History(live));
-  const std::string all(1, '\0');
-  for (int64_t rev = live.CompactRevision(); rev <= live.CurrentRevision(); ++rev) {
-    if (rev < 1) continue;
-    RangeRequest r{.key = all, .range_end = all, .revision = rev};
-    Result<RangeResponse> a = live.Range(r), b = recovered.Range(r);
-    REQUIRE(a.ok());
-    REQUIRE(b.ok());
-    CHECK(a->kvs == b->kvs);
-  }
-}
-
 TEST_CASE("recovery = snapshot section + replayed commands equals the live store") {
   for (uint64_t seed = 1; seed <= 60; ++seed) {
     CAPTURE(seed);  // a failure prints the seed to replay
@@ -89,7 +66,7 @@ TEST_CASE("recovery = snapshot section + replayed commands equals the live store
     Node recovered;
     REQUIRE(recovered.store.LoadSnapshotSection(section).ok());
     for (int i = cut; i < n; ++i) Outcome(recovered, log[i]);
-    CheckSame(live.store, recovered.store);
+    testing::CheckSameStore(live.store, recovered.store);
   }
 }
 
@@ -115,7 +92,7 @@ TEST_CASE("replayed commands give the same results they gave live, across chaine
       node = std::make_unique<Node>();
       REQUIRE(node->store.LoadSnapshotSection(section).ok());
     }
-    CheckSame(live.store, node->store);
+    testing::CheckSameStore(live.store, node->store);
   }
 }
 
@@ -130,7 +107,7 @@ TEST_CASE("the snapshot keeps history above the compaction point, not only the l
   Result<RangeResponse> old = recovered.store.Range({.key = "k", .revision = 6});
   REQUIRE(old.ok());
   CHECK(old->kvs[0].value == "4");
-  CHECK(History(recovered.store).size() == 6);  // revisions 6..11
+  CHECK(testing::History(recovered.store).size() == 6);  // revisions 6..11
 }
 
 }  // namespace

@@ -107,4 +107,27 @@ std::string RandomCommand(std::mt19937_64& rng, int64_t current, int64_t compact
   return EncodeCommand(CompactRequest{.revision = rev});
 }
 
+std::vector<RevisionEvents> History(const MvccStore& s) {
+  std::vector<RevisionEvents> out;
+  REQUIRE(s.ReadHistory(s.CompactRevision() + 1, SIZE_MAX, &out).ok());
+  return out;
+}
+
+void CheckSameStore(const MvccStore& live, const MvccStore& recovered) {
+  REQUIRE(recovered.CurrentRevision() == live.CurrentRevision());
+  REQUIRE(recovered.CompactRevision() == live.CompactRevision());
+  CHECK(recovered.KeyCount() == live.KeyCount());
+  CHECK(recovered.EncodeSnapshotSection() == live.EncodeSnapshotSection());
+  CHECK(History(recovered) == History(live));
+  const std::string all(1, '\0');
+  for (int64_t rev = live.CompactRevision(); rev <= live.CurrentRevision(); ++rev) {
+    if (rev < 1) continue;
+    RangeRequest r{.key = all, .range_end = all, .revision = rev};
+    Result<RangeResponse> a = live.Range(r), b = recovered.Range(r);
+    REQUIRE(a.ok());
+    REQUIRE(b.ok());
+    CHECK(a->kvs == b->kvs);
+  }
+}
+
 }  // namespace myetcd::mvcc::testing

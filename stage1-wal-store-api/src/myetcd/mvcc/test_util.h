@@ -1,5 +1,6 @@
-// Helpers shared by the mvcc tests: short ways to write and read a store, and a seeded
-// random workload of commands (the recovery and concurrency tests use it).
+// Helpers shared by the mvcc tests (and the backend's recovery tests): short ways to write
+// and read a store, a seeded random workload of commands, and a deep comparison of two
+// stores (the recovery property: recovered == live).
 #pragma once
 
 #include <cstdint>
@@ -25,5 +26,12 @@ std::vector<std::string> Keys(const RangeResponse& r);
 // txns (compares of every target, both branches, sometimes invalid), compactions (some
 // invalid). `current` and `compacted` steer the compaction revisions.
 std::string RandomCommand(std::mt19937_64& rng, int64_t current, int64_t compacted);
+
+// Every revision event above the compaction point, oldest first.
+std::vector<RevisionEvents> History(const MvccStore& s);
+
+// Checks (doctest) that `recovered` equals `live`: revisions, compaction point, keys, the
+// snapshot section byte for byte, the history, and a full range at every readable revision.
+void CheckSameStore(const MvccStore& live, const MvccStore& recovered);
 
 }  // namespace myetcd::mvcc::testing
