@@ -75,7 +75,7 @@ Status DeclareWalOptions(Options& options) {
        .default_value = "5000",
        .min = 0,
        .max = 1ll << 40,
-       .help = "records kept in the WAL behind the newest durable snapshot (for slow "
+       .help = "records kept in the WAL behind the snapshot it is purged up to (for slow "
                "followers) when old segments are deleted",
        .component = "wal"});
 }
