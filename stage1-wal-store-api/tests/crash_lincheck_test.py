@@ -8,6 +8,10 @@ With --powercut the server runs with MYETCD_POWERCUT set: its file layer keeps e
 in the process until the fsync that covers it, so SIGKILL loses exactly what a power cut
 would (a plain kill -9 keeps the page cache and cannot catch a missing fsync).
 
+--snapshots makes the server snapshot every 100 writes and purge its 64 KiB WAL segments
+(--wal-keep-entries 0), so kills also land inside snapshot saves and purges, and restarts
+boot from a snapshot plus the WAL tail.
+
 The canaries prove the test has teeth (CTest runs them with WILL_FAIL):
   ACK_AT_ENQUEUE    answers before writing: lost acknowledged writes;
   ACK_BEFORE_FSYNC  answers after writing, before the fdatasync returned: lost acknowledged
@@ -32,9 +36,14 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import recorder  # noqa: E402
 
 
-def start(server, data_dir, env):
+SNAPSHOT_ARGS = ["--snapshot-count", "100", "--wal-segment-size", "64KiB",
+                 "--wal-keep-entries", "0"]
+
+
+def start(server, data_dir, env, extra):
     proc = subprocess.Popen([server, "--listen", "127.0.0.1:0", "--data-dir", data_dir,
-                             "--log-level", "warn"], stdout=subprocess.PIPE, text=True, env=env)
+                             "--log-level", "warn", *extra], stdout=subprocess.PIPE, text=True,
+                            env=env)
     line = proc.stdout.readline()
     m = re.search(r"listening on (127\.0\.0\.1:\d+)", line)
     if not m:
@@ -51,6 +60,7 @@ def main():
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--powercut", action="store_true")
     p.add_argument("--min-acked", type=int, default=200)
+    p.add_argument("--snapshots", action="store_true")
     a = p.parse_args()
     rng = random.Random(a.seed)
     work = tempfile.mkdtemp(prefix="myetcd-crash-", dir="/tmp")
@@ -65,7 +75,7 @@ def main():
     ok = False
     try:
         for cycle in range(a.cycles):
-            proc, endpoint = start(a.server, data_dir, env)
+            proc, endpoint = start(a.server, data_dir, env, SNAPSHOT_ARGS if a.snapshots else [])
             stop = threading.Event()
             clients = [threading.Thread(target=rec.run_client,
                                         args=(endpoint, "writer" if i < 4 else "reader", stop,
@@ -81,7 +91,7 @@ def main():
                 t.join()
             print(f"cycle {cycle + 1}: killed; {rec.acked_puts} puts acknowledged so far",
                   flush=True)
-        proc, endpoint = start(a.server, data_dir, env)
+        proc, endpoint = start(a.server, data_dir, env, SNAPSHOT_ARGS if a.snapshots else [])
         rec.read_all(endpoint)
         proc.send_signal(signal.SIGTERM)
         if proc.wait(timeout=60) != 0:
