@@ -19,6 +19,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "bench_store.h"
 #include "myetcd/mvcc/apply.h"
 #include "myetcd/mvcc/store.h"
 
@@ -27,27 +28,9 @@ namespace {
 
 constexpr int kKeys = 1'000'000;
 
-std::string Key(int i) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "key/%08d", i);
-  return buf;
-}
-
-std::string Value(int i) {
-  std::string v(64, 'v');
-  v.replace(0, std::to_string(i).size(), std::to_string(i));
-  return v;
-}
-
-void Fill(MvccStore& s, int n) {
-  // Random insertion order, as a real workload's keys arrive.
-  std::vector<int> order(n);
-  for (int i = 0; i < n; ++i) order[i] = i;
-  std::shuffle(order.begin(), order.end(), std::mt19937(1));
-  for (int i : order) {
-    if (!s.Put({.key = Key(i), .value = Value(i)}).ok()) std::abort();
-  }
-}
+using bench::Fill;
+using bench::Key;
+using bench::Value;
 
 // One shared 1M-key store for the read benchmarks (built once, ~2 s).
 MvccStore& Shared() {

@@ -2,11 +2,11 @@
 // "Stage 1: recovery"), on a real POSIX data dir under /tmp (never /dev/shm: fsync does
 // nothing there).
 //
-//   BM_Recover1MKeysPlusWalTail: a data dir holding a snapshot of 1M keys (keys "key/%08d",
-//     64-byte values, as mvcc_bench) at WAL index 1,000,000, and a WAL of 10,000 put
-//     commands after it. Each iteration is backend::Recover into a fresh store: read and
-//     verify the snapshot file, load the "kv" section, open the WAL and replay the tail
-//     through the Apply dispatcher. Target (issue 4): < 3 s.
+//   BM_Recover1MKeysPlusWalTail: a data dir holding a snapshot of 1M keys (bench_store.h,
+//     as mvcc_bench) at WAL index 1,000,000, and a WAL of 10,000 put commands after it. Each
+//     iteration is backend::Recover into a fresh store: read and verify the snapshot file, load the
+//     "kv" section, open the WAL and replay the tail through the Apply dispatcher. Target (issue
+//     4): < 3 s.
 //   BM_SnapshotStall1MKeys: SnapshotPolicy::SnapshotNow on a 1M-key store: encode the
 //     section, write it durably, delete the older file, purge the WAL. The committer is
 //     blocked for exactly this long every --snapshot-count writes.
@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_store.h"
 #include "myetcd/backend/local_backend.h"
 #include "myetcd/backend/recovery.h"
 #include "myetcd/backend/snapshot_policy.h"
@@ -43,26 +44,8 @@ std::string TempDir(const char* what) {
   return tmpl;
 }
 
-std::string Key(int i) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "key/%08d", i);
-  return buf;
-}
-
-std::string Value(int i) {
-  std::string v(64, 'v');
-  v.replace(0, std::to_string(i).size(), std::to_string(i));
-  return v;
-}
-
-void Fill(mvcc::MvccStore& s) {
-  std::vector<int> order(kKeys);
-  for (int i = 0; i < kKeys; ++i) order[i] = i;
-  std::shuffle(order.begin(), order.end(), std::mt19937(1));
-  for (int i : order) {
-    if (!s.Put({.key = Key(i), .value = Value(i)}).ok()) std::abort();
-  }
-}
+using mvcc::bench::Key;
+using mvcc::bench::Value;
 
 // A member's wiring, as stage1_server.cc does it.
 struct Member {
@@ -81,7 +64,7 @@ void BM_Recover1MKeysPlusWalTail(benchmark::State& state) {
   int64_t expected_revision = 0;
   {
     Member m(dir);
-    Fill(m.store);
+    mvcc::bench::Fill(m.store, kKeys);
     if (!m.snapshots.Save(EncodeWalPosition(kSnapshotIndex)).ok()) std::abort();
     // The WAL as a purge leaves it: starting right after the snapshot.
     auto wal =
@@ -123,7 +106,7 @@ void BM_SnapshotStall1MKeys(benchmark::State& state) {
   const std::string dir = TempDir("stall");
   {
     Member m(dir);
-    Fill(m.store);
+    mvcc::bench::Fill(m.store, kKeys);
     auto wal = wal::Wal::Open(*PosixFileSystem(), dir, {});
     if (!wal.ok()) std::abort();
     SnapshotPolicy policy(&m.snapshots, wal->get(), {.snapshot_count = 1}, 0);

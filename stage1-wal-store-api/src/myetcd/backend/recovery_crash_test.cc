@@ -35,17 +35,15 @@ std::vector<std::string> Workload(MemFileSystem& fs) {
   SnapshotPolicy policy(&m.snapshots, &log,
                         {.snapshot_count = 30, .wal_keep_entries = 0, .snapshot_keep = 2}, 0);
   // The state after each command, from a twin store that applies one at a time.
-  mvcc::MvccStore twin_store;
-  mvcc::ApplyDispatcher twin;
-  REQUIRE(mvcc::RegisterKvCommands(twin, twin_store).ok());
-  std::vector<std::string> states{twin_store.EncodeSnapshotSection()};
+  testing::Reference twin;
+  std::vector<std::string> states{twin.store.EncodeSnapshotSection()};
   for (int i = 0; i < kCommands;) {
     std::vector<std::string> batch;
     for (uint64_t k = 1 + rng() % 4; k > 0 && i < kCommands; --k, ++i) {
-      batch.push_back(mvcc::testing::RandomCommand(rng, twin_store.CurrentRevision(),
-                                                   twin_store.CompactRevision()));
-      (void)twin.Apply(batch.back());
-      states.push_back(twin_store.EncodeSnapshotSection());
+      batch.push_back(mvcc::testing::RandomCommand(rng, twin.store.CurrentRevision(),
+                                                   twin.store.CompactRevision()));
+      twin.Apply(batch.back());
+      states.push_back(twin.store.EncodeSnapshotSection());
     }
     policy.AfterBatch(m.Commit(log, batch, &fs));
   }
@@ -53,14 +51,6 @@ std::vector<std::string> Workload(MemFileSystem& fs) {
   REQUIRE(m.store.EncodeSnapshotSection() == states.back());
   REQUIRE(log.Close().ok());
   return states;
-}
-
-uint64_t AckedBefore(const CrashState& s) {
-  uint64_t acked = 0;
-  for (const std::string& m : s.marks_before) {
-    if (m.rfind("ack ", 0) == 0) acked = std::max<uint64_t>(acked, std::stoull(m.substr(4)));
-  }
-  return acked;
 }
 
 // "" when the state boots correctly, else what broke.
@@ -92,7 +82,7 @@ TEST_CASE(
   std::string first;
   const size_t checked = fs.ForEachCrashState(
       CrashOptions{.seed = kSeed}, [&](const CrashState& state, MemFileSystem& disk) {
-        const std::string broken = CheckBoot(disk, AckedBefore(state), states);
+        const std::string broken = CheckBoot(disk, wal::testing::AckedBefore(state), states);
         if (broken.empty()) return;
         if (violations++ == 0) first = broken + " (" + state.description + ")";
       });
@@ -107,9 +97,7 @@ TEST_CASE("recovery crash audit: every create, rename and delete is covered by a
   testing::QuietSnapLog quiet_snap;
   MemFileSystem fs;
   Workload(fs);
-  const auto findings = fs.AuditDirSyncs();
-  for (const auto& f : findings) MESSAGE(f);
-  CHECK(findings.empty());
+  wal::testing::CheckDirSyncAudit(fs);
 }
 
 }  // namespace

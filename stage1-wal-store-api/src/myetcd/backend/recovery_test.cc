@@ -36,9 +36,13 @@ void SubmitAll(Backend& backend, const std::vector<std::string>& commands) {
   cv.wait(lock, [&] { return left == 0; });
 }
 
-// Applies a command to the reference store: the live state that never restarts.
-void ApplyRef(mvcc::ApplyDispatcher& ref, const std::string& command) {
-  REQUIRE_FALSE(ref.Apply(command).status().IsCorruption());
+// Boots a member on fs, which must fail with Corruption; returns the message.
+std::string BootError(MemFileSystem& fs) {
+  Member m(fs);
+  auto r = m.Boot();
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().IsCorruption());
+  return r.status().ToString();
 }
 
 std::vector<std::string> SnapFiles(FileSystem& fs) {
@@ -89,9 +93,7 @@ TEST_CASE(
     CAPTURE(seed);
     std::mt19937_64 rng(seed);
     MemFileSystem fs;
-    mvcc::MvccStore ref_store;
-    mvcc::ApplyDispatcher ref;
-    REQUIRE(mvcc::RegisterKvCommands(ref, ref_store).ok());
+    testing::Reference ref;
     const SnapshotPolicyOptions policy_options{.snapshot_count = 30 + rng() % 40,
                                                .wal_keep_entries = rng() % 2 ? 0u : 25u,
                                                .snapshot_keep = 2};
@@ -101,7 +103,7 @@ TEST_CASE(
       Member m(fs);
       auto booted = m.Boot();
       REQUIRE_MESSAGE(booted.ok(), booted.status().ToString());
-      mvcc::testing::CheckSameStore(ref_store, m.store);
+      mvcc::testing::CheckSameStore(ref.store, m.store);
       CHECK(booted->report.from_snapshot == (snapshots > 0));
       std::unique_ptr<wal::Wal> log = std::move(booted->wal);
       SnapshotPolicy policy(&m.snapshots, log.get(), policy_options, booted->report.snapshot_index);
@@ -111,9 +113,9 @@ TEST_CASE(
       for (int round = 0; round < 40; ++round) {
         std::vector<std::string> group;
         for (uint64_t k = 1 + rng() % 8; k > 0; --k) {
-          group.push_back(mvcc::testing::RandomCommand(rng, ref_store.CurrentRevision(),
-                                                       ref_store.CompactRevision()));
-          ApplyRef(ref, group.back());
+          group.push_back(mvcc::testing::RandomCommand(rng, ref.store.CurrentRevision(),
+                                                       ref.store.CompactRevision()));
+          ref.Apply(group.back());
         }
         SubmitAll(backend, group);
       }
@@ -123,22 +125,22 @@ TEST_CASE(
       REQUIRE(log->Close().ok());
     }
     CHECK(snapshots >= 4);
-    CHECK(ref_store.CompactRevision() > 0);
+    CHECK(ref.store.CompactRevision() > 0);
     // The WAL was purged: its first segment starts well after index 1.
     Member last(fs);
     auto booted = last.Boot();
     REQUIRE(booted.ok());
     CHECK(booted->report.wal_first_index > 1);
     CHECK(booted->report.skipped > 0);
-    mvcc::testing::CheckSameStore(ref_store, last.store);
+    mvcc::testing::CheckSameStore(ref.store, last.store);
   }
 }
 
 // Runs `commands` random commands in batches of 1..4 on a fresh data dir, with a snapshot
 // every `every` commands (policy keep `policy_keep`, snapshotter keep 2) and no extra WAL
 // entries kept, then closes the WAL. The reference store gets the same commands.
-void RunWorkload(MemFileSystem& fs, mvcc::ApplyDispatcher& ref, const mvcc::MvccStore& ref_store,
-                 int commands, uint64_t every, size_t policy_keep) {
+void RunWorkload(MemFileSystem& fs, testing::Reference& ref, int commands, uint64_t every,
+                 size_t policy_keep) {
   std::mt19937_64 rng(7);
   Member m(fs);
   auto booted = m.Boot();
@@ -149,9 +151,9 @@ void RunWorkload(MemFileSystem& fs, mvcc::ApplyDispatcher& ref, const mvcc::Mvcc
   for (int i = 0; i < commands;) {
     std::vector<std::string> batch;
     for (uint64_t k = 1 + rng() % 4; k > 0 && i < commands; --k, ++i) {
-      batch.push_back(mvcc::testing::RandomCommand(rng, ref_store.CurrentRevision(),
-                                                   ref_store.CompactRevision()));
-      ApplyRef(ref, batch.back());
+      batch.push_back(mvcc::testing::RandomCommand(rng, ref.store.CurrentRevision(),
+                                                   ref.store.CompactRevision()));
+      ref.Apply(batch.back());
     }
     policy.AfterBatch(m.Commit(*booted->wal, batch));
   }
@@ -163,11 +165,9 @@ TEST_CASE("recovery: a hole between the snapshot and the WAL is Corruption namin
   wal::testing::QuietWalLog quiet;
   testing::QuietSnapLog quiet_snap;
   MemFileSystem fs;
-  mvcc::MvccStore ref_store;
-  mvcc::ApplyDispatcher ref;
-  REQUIRE(mvcc::RegisterKvCommands(ref, ref_store).ok());
+  testing::Reference ref;
   // Policy keep 1: the WAL is purged up to the NEWEST snapshot, while two files stay.
-  RunWorkload(fs, ref, ref_store, 300, 40, /*policy_keep=*/1);
+  RunWorkload(fs, ref, 300, 40, /*policy_keep=*/1);
   const std::vector<std::string> snaps = SnapFiles(fs);
   REQUIRE(snaps.size() == 2);
 
@@ -177,7 +177,7 @@ TEST_CASE("recovery: a hole between the snapshot and the WAL is Corruption namin
   const uint64_t first = ok->report.wal_first_index;
   const uint64_t newest = ok->report.snapshot_index;
   REQUIRE(first > 1);
-  mvcc::testing::CheckSameStore(ref_store, full.store);
+  mvcc::testing::CheckSameStore(ref.store, full.store);
   REQUIRE(ok->wal->Close().ok());
 
   SUBCASE("the newest snapshot is gone: the older one does not reach the WAL") {
@@ -188,22 +188,14 @@ TEST_CASE("recovery: a hole between the snapshot and the WAL is Corruption namin
     REQUIRE(older.ok());
     const uint64_t position = *ParseWalPosition(older->position);
     REQUIRE(position + 1 < first);
-    Member m(fs);
-    auto r = m.Boot();
-    REQUIRE_FALSE(r.ok());
-    CHECK(r.status().IsCorruption());
-    const std::string msg = r.status().ToString();
+    const std::string msg = BootError(fs);
     CAPTURE(msg);
     CHECK(msg.find("up to index " + std::to_string(position)) != std::string::npos);
     CHECK(msg.find("starts at index " + std::to_string(first)) != std::string::npos);
   }
   SUBCASE("no snapshot at all, and the WAL does not start at 1") {
     for (const std::string& s : snaps) REQUIRE(fs.RemoveFile(kDataDir + "/member/snap/" + s).ok());
-    Member m(fs);
-    auto r = m.Boot();
-    REQUIRE_FALSE(r.ok());
-    CHECK(r.status().IsCorruption());
-    const std::string msg = r.status().ToString();
+    const std::string msg = BootError(fs);
     CAPTURE(msg);
     CHECK(msg.find("no snapshot") != std::string::npos);
     CHECK(msg.find("starts at index " + std::to_string(first) + ", not 1") != std::string::npos);
@@ -214,11 +206,7 @@ TEST_CASE("recovery: a hole between the snapshot and the WAL is Corruption namin
     for (const std::string& s : *segments) {
       REQUIRE(fs.RemoveFile(kDataDir + "/member/wal/" + s).ok());
     }
-    Member m(fs);
-    auto r = m.Boot();
-    REQUIRE_FALSE(r.ok());
-    CHECK(r.status().IsCorruption());
-    CHECK(r.status().ToString().find("up to index " + std::to_string(newest)) != std::string::npos);
+    CHECK(BootError(fs).find("up to index " + std::to_string(newest)) != std::string::npos);
   }
 }
 
@@ -226,11 +214,9 @@ TEST_CASE("recovery: a damaged newest snapshot falls back to the older one, whos
   wal::testing::QuietWalLog quiet;
   testing::QuietSnapLog quiet_snap;
   MemFileSystem fs;
-  mvcc::MvccStore ref_store;
-  mvcc::ApplyDispatcher ref;
-  REQUIRE(mvcc::RegisterKvCommands(ref, ref_store).ok());
+  testing::Reference ref;
   // Policy keep 2 (the default): the WAL is purged only up to the older of two snapshots.
-  RunWorkload(fs, ref, ref_store, 300, 40, /*policy_keep=*/2);
+  RunWorkload(fs, ref, 300, 40, /*policy_keep=*/2);
   const std::vector<std::string> snaps = SnapFiles(fs);
   REQUIRE(snaps.size() == 2);
   const std::string newest = kDataDir + "/member/snap/" + snaps[1];
@@ -252,7 +238,7 @@ TEST_CASE("recovery: a damaged newest snapshot falls back to the older one, whos
   CHECK(r->report.wal_first_index > 1);  // purged, yet not past the older snapshot
   REQUIRE_FALSE(r->report.warnings.empty());
   CHECK(r->report.warnings[0].find("damaged") != std::string::npos);
-  mvcc::testing::CheckSameStore(ref_store, m.store);
+  mvcc::testing::CheckSameStore(ref.store, m.store);
 }
 
 TEST_CASE("snapshot policy: a failed snapshot is logged and retried at the next trigger") {

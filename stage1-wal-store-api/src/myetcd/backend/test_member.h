@@ -65,6 +65,17 @@ struct Member {
   }
 };
 
+// The live state that never restarts: a store fed the same commands, one at a time,
+// straight through Apply, to compare a recovered member with.
+struct Reference {
+  mvcc::MvccStore store;
+  mvcc::ApplyDispatcher apply;
+  Reference() { REQUIRE(mvcc::RegisterKvCommands(apply, store).ok()); }
+  void Apply(const std::string& command) {
+    REQUIRE_FALSE(apply.Apply(command).status().IsCorruption());
+  }
+};
+
 // Turns the "snap" logger down for the scope: the policy logs every snapshot it takes.
 class QuietSnapLog {
  public:

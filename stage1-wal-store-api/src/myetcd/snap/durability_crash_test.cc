@@ -111,14 +111,6 @@ void Workload(MemFileSystem& fs) {
   REQUIRE(log.Close().ok());
 }
 
-uint64_t AckedBefore(const CrashState& s) {
-  uint64_t acked = 0;
-  for (const std::string& m : s.marks_before) {
-    if (m.rfind("ack ", 0) == 0) acked = std::max<uint64_t>(acked, std::stoull(m.substr(4)));
-  }
-  return acked;
-}
-
 // Boots a crash state like a server: newest valid snapshot, then the WAL after it. Returns
 // "" when every invariant holds, else the first one broken.
 std::string CheckBoot(MemFileSystem& fs, uint64_t acked) {
@@ -179,7 +171,7 @@ TEST_CASE(
   std::string first;
   size_t states = fs.ForEachCrashState(
       CrashOptions{.seed = kSeed}, [&](const CrashState& state, MemFileSystem& recovered) {
-        const std::string broken = CheckBoot(recovered, AckedBefore(state));
+        const std::string broken = CheckBoot(recovered, wal::testing::AckedBefore(state));
         if (broken.empty()) return;
         if (violations++ == 0) first = broken + " (" + state.description + ")";
       });
@@ -195,9 +187,7 @@ TEST_CASE(
     "directory fsync before the next acknowledgement") {
   MemFileSystem fs;
   Workload(fs);
-  const auto findings = fs.AuditDirSyncs();
-  for (const auto& f : findings) MESSAGE(f);
-  CHECK(findings.empty());
+  wal::testing::CheckDirSyncAudit(fs);
 }
 
 }  // namespace

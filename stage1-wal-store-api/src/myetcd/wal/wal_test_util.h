@@ -1,9 +1,11 @@
-// Helpers shared by the WAL tests (and the snapshot crash test): deterministic payloads,
-// copying a directory out of and into a MemFileSystem, opening and collecting records.
+// Helpers shared by the WAL tests (and the snapshot and recovery crash tests): deterministic
+// payloads, copying a directory out of and into a MemFileSystem, opening and collecting
+// records, reading crash states' acknowledgements, the directory-fsync audit.
 #pragma once
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <string>
@@ -73,6 +75,23 @@ inline Opened OpenWal(FileSystem& fs, const WalOptions& options = {},
   o.status = wal.status();
   if (wal.ok()) o.wal = std::move(wal).value();
   return o;
+}
+
+// The highest N of the test's Mark("ack N") labels before a crash state: every record (or
+// command) up to N was acknowledged, so recovery must bring back at least that much.
+inline uint64_t AckedBefore(const CrashState& s) {
+  uint64_t acked = 0;
+  for (const std::string& m : s.marks_before) {
+    if (m.rfind("ack ", 0) == 0) acked = std::max<uint64_t>(acked, std::stoull(m.substr(4)));
+  }
+  return acked;
+}
+
+// TESTING.md T1d on a recorded trace: each finding is printed, and there must be none.
+inline void CheckDirSyncAudit(const MemFileSystem& fs) {
+  const auto findings = fs.AuditDirSyncs();
+  for (const auto& f : findings) MESSAGE(f);
+  CHECK(findings.empty());
 }
 
 // Turns one component's logger down for the scope, for failures a test causes on purpose.
