@@ -16,7 +16,8 @@
 # Knobs (environment): BENCH_RUNS (3), BENCH_DURATION (3s), BENCH_WARMUP (1s),
 # BENCH_CONNECTIONS ("1 16 64"), BENCH_WORKLOADS ("put get"), BENCH_KEYS (1000),
 # BENCH_VALUE_SIZE (100), BENCH_NO_DOC=1 (print the tables, leave the docs alone),
-# BENCH_BIN_DIR=dir (take the programs from dir instead of building build/release).
+# BENCH_BIN_DIR=dir (take the programs from dir instead of building build/release),
+# BENCH_FLOOD=0 (skip the writer-vs-reader cell), BENCH_FLOOD_PUT_RATE (400 PUT/s).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$MYETCD_ROOT"
@@ -28,9 +29,11 @@ connections="${BENCH_CONNECTIONS:-1 16 64}"
 workloads="${BENCH_WORKLOADS:-put get}"
 keys="${BENCH_KEYS:-1000}"
 value_size="${BENCH_VALUE_SIZE:-100}"
+flood="${BENCH_FLOOD:-1}"
+flood_put_rate="${BENCH_FLOOD_PUT_RATE:-400}"
 out="$MYETCD_ROOT/build/bench-compare"
 rm -rf "$out"
-mkdir -p "$out/results"
+mkdir -p "$out/results" "$out/flood"
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 # --- tools -------------------------------------------------------------------------------
@@ -167,12 +170,37 @@ for ((run = 1; run <= runs; run++)); do
     done
   done
 done
+# Writer vs reader: the p99 of a steady trickle of PUTs (fixed rate, so latency counts from
+# each request's scheduled time) alone, then while 64 connections flood the same server
+# with GETs. A store whose readers starve its writers (a reader-preferring lock, one
+# queue for both) shows it here, not in the throughput tables.
+if [ "$flood" = 1 ]; then
+  flood_secs=$(( ${duration%s} + ${warmup%s} + 2 ))
+  for ((run = 1; run <= runs; run++)); do
+    order=("${systems[@]:$(((run - 1) % ${#systems[@]}))}" "${systems[@]:0:$(((run - 1) % ${#systems[@]}))}")
+    for s in "${order[@]}"; do
+      put_args=(--endpoint "${endpoint[$s]}" --api "${api[$s]}" --workload put --connections 4
+                --rate "$flood_put_rate" --duration "$duration" --warmup "$warmup" "${common[@]}")
+      "$bench" "${put_args[@]}" >"$out/flood/$s-alone-$run.json" || true
+      "$bench" --endpoint "${endpoint[$s]}" --api "${api[$s]}" --workload get --connections 64 \
+        --duration "${flood_secs}s" "${common[@]}" >"$out/flood/$s-flood-$run.json" &
+      flood_pid=$!
+      sleep 1  # let the flood reach full speed first (a script's pacing, not a test)
+      "$bench" "${put_args[@]}" >"$out/flood/$s-put-$run.json" || true
+      wait "$flood_pid" || true
+      printf 'run %d  %-12s PUT p99 alone / under a GET flood: %s / %s\n' "$run" "$s" \
+        "$(python3 tools/bench/bench_compare_report.py --summary "$out/flood/$s-alone-$run.json")" \
+        "$(python3 tools/bench/bench_compare_report.py --summary "$out/flood/$s-put-$run.json")"
+    done
+  done
+fi
 load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 doc_args=(--doc docs/benchmarks.md)
 [ "${BENCH_NO_DOC:-0}" = 1 ] && doc_args=()
 python3 tools/bench/bench_compare_report.py --results "$out/results" "${doc_args[@]}" \
   --systems "${systems[*]}" --workloads "$workloads" --connections "$connections" \
+  --flood "$out/flood" --flood-put-rate "$flood_put_rate" \
   --runs "$runs" --duration "$duration" --warmup "$warmup" --keys "$keys" \
   --value-size "$value_size" --etcd-version "$etcd_version" \
   --load-before "$load_before" --load-after "$load_after" \

@@ -60,6 +60,40 @@ def summary(path):
             f"errors {r['errors']}")
 
 
+def flood_table(a, systems):
+    """Writer vs reader: PUT p99 alone and under a 64-connection GET flood, medians of runs."""
+    if not a.flood or not os.path.isdir(a.flood):
+        return []
+    rows = []
+    for s in systems:
+        def med(kind, f):
+            vals = [f(load(os.path.join(a.flood, n))) for n in sorted(os.listdir(a.flood))
+                    if n.startswith(f"{s}-{kind}-") and n.endswith(".json")]
+            return statistics.median(vals) if vals else None
+        alone = med("alone", lambda r: r["latency_us"]["p99"])
+        under = med("put", lambda r: r["latency_us"]["p99"])
+        gets = med("flood", lambda r: r["throughput_rps"])
+        errors = med("put", lambda r: r["errors"])
+        if alone is None or under is None:
+            continue
+        rows.append((s, alone, under, gets, errors))
+    if not rows:
+        return []
+    etcd = {r[0]: r for r in rows}.get("etcd")
+    out = [f"**writer vs reader**: PUT at {a.flood_put_rate}/s over 4 connections (latency from "
+           "each request's scheduled time), alone and while 64 connections flood the same "
+           "server with GETs", "",
+           "| system | PUT p99 alone ms | PUT p99 under the flood ms | flood GET req/s "
+           "| PUT errors | flooded p99 ÷ etcd |",
+           "|---|---:|---:|---:|---:|---:|"]
+    for s, alone, under, gets, errors in rows:
+        ratio = f"{under / etcd[2]:.2f}" if etcd and etcd[2] else "–"
+        out.append(f"| {s} | {fmt_ms(alone)} | {fmt_ms(under)} | "
+                   f"{fmt_rps(gets) if gets is not None else '–'} | {errors:.0f} | {ratio} |")
+    out.append("")
+    return out
+
+
 def main():
     if len(sys.argv) == 3 and sys.argv[1] == "--summary":
         print(summary(sys.argv[2]))
@@ -79,6 +113,8 @@ def main():
     ap.add_argument("--load-before", default="?")
     ap.add_argument("--load-after", default="?")
     ap.add_argument("--stage1-note", default="")
+    ap.add_argument("--flood", help="dir of the writer-vs-reader reports")
+    ap.add_argument("--flood-put-rate", default="?")
     a = ap.parse_args()
     systems = a.systems.split()
     workloads = a.workloads.split()
@@ -152,6 +188,7 @@ def main():
                     f"| {s} | {c} | {fmt_rps(x['rps'])} | {fmt_rps(x['min'])}–{fmt_rps(x['max'])} "
                     f"| {fmt_ms(x['p50'])} | {fmt_ms(x['p99'])} | {x['errors']} | {r_e} | {r_k} |")
         lines.append("")
+    lines += flood_table(a, systems)
     lines.append(END)
     block = "\n".join(lines)
     print(block)

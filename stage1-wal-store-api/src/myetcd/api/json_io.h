@@ -57,7 +57,7 @@ Json KvToJson(const mvcc::KeyValue& kv, bool keys_only = false);
 Json HeaderToJson(const mvcc::ResponseHeader& h);
 
 // The envelope, as a response.
-http::Response Ok(const Json& data, int status = 200);
+http::Response Ok(Json data, int status = 200);
 http::Response Error(int status, std::string_view code, std::string_view message);
 // A Status from the store or the backend as the API's error (400 COMPACTED, 429, 503, ...).
 http::Response ErrorFromStatus(const Status& s);

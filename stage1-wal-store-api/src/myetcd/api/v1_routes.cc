@@ -39,7 +39,10 @@ Json PrevKv(const std::optional<KeyValue>& kv) { return kv ? KvToJson(*kv) : Jso
 Json RangeToJson(const mvcc::RangeResponse& r, bool keys_only) {
   Json kvs = Json::array();
   for (const auto& kv : r.kvs) kvs.push_back(KvToJson(kv, keys_only));
-  return {{"header", HeaderToJson(r.header)}, {"kvs", kvs}, {"more", r.more}, {"count", r.count}};
+  return {{"header", HeaderToJson(r.header)},
+          {"kvs", std::move(kvs)},
+          {"more", r.more},
+          {"count", r.count}};
 }
 
 Json DeleteToJson(const mvcc::DeleteRangeResponse& r, bool prev_kv) {
@@ -47,7 +50,7 @@ Json DeleteToJson(const mvcc::DeleteRangeResponse& r, bool prev_kv) {
   if (prev_kv) {
     Json prev = Json::array();
     for (const auto& kv : r.prev_kvs) prev.push_back(KvToJson(kv));
-    j["prev_kvs"] = prev;
+    j["prev_kvs"] = std::move(prev);
     if (r.prev_kvs.size() == 1) j["prev_kv"] = KvToJson(r.prev_kvs[0]);
   }
   return j;
@@ -251,21 +254,23 @@ Json TxnToJson(const mvcc::TxnResponse& r, const mvcc::TxnRequest& req) {
                        std::get<mvcc::RangeRequest>(branch[i]).keys_only;
       Json j = RangeToJson(*range, keys_only);
       j["op"] = "RANGE";
-      responses.push_back(j);
+      responses.push_back(std::move(j));
     } else if (auto* put = std::get_if<mvcc::PutResponse>(&resp)) {
       Json j = {{"op", "PUT"}};
       if (put->prev_kv) j["prev_kv"] = KvToJson(*put->prev_kv);
-      responses.push_back(j);
+      responses.push_back(std::move(j));
     } else if (auto* del = std::get_if<mvcc::DeleteRangeResponse>(&resp)) {
       bool prev = i < branch.size() &&
                   std::holds_alternative<mvcc::DeleteRangeRequest>(branch[i]) &&
                   std::get<mvcc::DeleteRangeRequest>(branch[i]).prev_kv;
       Json j = DeleteToJson(*del, prev);
       j["op"] = "DELETE";
-      responses.push_back(j);
+      responses.push_back(std::move(j));
     }
   }
-  return {{"header", HeaderToJson(r.header)}, {"succeeded", r.succeeded}, {"responses", responses}};
+  return {{"header", HeaderToJson(r.header)},
+          {"succeeded", r.succeeded},
+          {"responses", std::move(responses)}};
 }
 
 // Planted bug, canary STALE_LOCAL_READ: point reads served from a copy of the store that is
@@ -344,7 +349,7 @@ Status RegisterV1Routes(http::Router& router, const V1Context* ctx) {
                      if (!kv) return respond(Error(404, "KEY_NOT_FOUND", "key not found"));
                      Json data = KvToJson(*kv);
                      data["header"] = {{"revision", rev}};
-                     return respond(Ok(data));
+                     return respond(Ok(std::move(data)));
                    }
                    mvcc::RangeRequest r;
                    r.key = key;
@@ -355,7 +360,7 @@ Status RegisterV1Routes(http::Router& router, const V1Context* ctx) {
                      return respond(Error(404, "KEY_NOT_FOUND", "key not found"));
                    Json data = KvToJson(got->kvs[0]);
                    data["header"] = HeaderToJson(got->header);
-                   respond(Ok(data));
+                   respond(Ok(std::move(data)));
                  }));
 
   // DELETE /v1/key/{key}?prev_kv=true
@@ -394,7 +399,9 @@ Status RegisterV1Routes(http::Router& router, const V1Context* ctx) {
         for (const auto& kv : got->kvs) {
           keys.push_back(IsValidUtf8(kv.key) ? kv.key : Base64Encode(kv.key));
         }
-        respond(Ok({{"header", HeaderToJson(got->header)}, {"keys", keys}, {"more", got->more}}));
+        respond(Ok({{"header", HeaderToJson(got->header)},
+                    {"keys", std::move(keys)},
+                    {"more", got->more}}));
       }));
 
   // POST /v1/range

@@ -52,62 +52,54 @@ Status Router::Add(Method method, std::string_view pattern, Handler handler) {
   return Status::OK();
 }
 
-bool Router::Match(const Route& route, std::string_view path, PathParams* params, Status* error) {
-  auto parts = SplitPath(path);
-  PathParams out;
+bool Router::Matches(const Route& route, const std::vector<std::string_view>& parts) {
   size_t i = 0;
   for (; i < route.segments.size(); ++i) {
     const Segment& seg = route.segments[i];
+    if (seg.kind == Segment::Kind::kRest) return true;
+    if (i >= parts.size()) return false;
+    if (seg.kind == Segment::Kind::kLiteral ? parts[i] != seg.text : parts[i].empty()) {
+      return false;
+    }
+  }
+  return i == parts.size();
+}
+
+Status Router::Extract(const Route& route, std::string_view path,
+                       const std::vector<std::string_view>& parts, PathParams* params) {
+  for (size_t i = 0; i < route.segments.size(); ++i) {
+    const Segment& seg = route.segments[i];
+    if (seg.kind == Segment::Kind::kLiteral) continue;
+    std::string_view raw = parts[i];
     if (seg.kind == Segment::Kind::kRest) {
       // The rest of the raw path after the literal prefix, decoded as a whole.
       size_t offset = 0;
       for (size_t k = 0; k < i; ++k) offset += parts[k].size() + 1;
-      std::string_view rest = path.substr(std::min(path.size(), offset + 1));
-      if (i >= parts.size()) rest = {};
-      auto decoded = PercentDecode(rest, false);
-      if (!decoded.ok()) {
-        *error = decoded.status();
-        return true;
-      }
-      out[seg.text] = std::move(*decoded);
-      *params = std::move(out);
-      return true;
+      raw = i < parts.size() ? path.substr(std::min(path.size(), offset + 1)) : "";
     }
-    if (i >= parts.size()) return false;
-    if (seg.kind == Segment::Kind::kLiteral) {
-      if (parts[i] != seg.text) return false;
-    } else {
-      if (parts[i].empty()) return false;
-      auto decoded = PercentDecode(parts[i], false);
-      if (!decoded.ok()) {
-        *error = decoded.status();
-        return true;
-      }
-      out[seg.text] = std::move(*decoded);
-    }
+    auto decoded = PercentDecode(raw, false);
+    if (!decoded.ok()) return decoded.status();
+    (*params)[seg.text] = std::move(*decoded);
   }
-  if (i != parts.size()) return false;
-  *params = std::move(out);
-  return true;
+  return Status::OK();
 }
 
+// The path is split once and matched structurally against every route; only the winner's
+// parameters are decoded (this runs on every request: a split and a decode per route cost
+// more than the store's lookup did).
 const Router::Route* Router::Find(Method method, std::string_view path, PathParams* params,
                                   Status* error, std::vector<Method>* allowed) const {
+  const std::vector<std::string_view> parts = SplitPath(path);
   const Route* best = nullptr;
   for (const auto& route : routes_) {
-    PathParams p;
-    Status e;
-    if (!Match(route, path, &p, &e)) continue;
+    if (!Matches(route, parts)) continue;
     if (route.method != method) {
       if (allowed) allowed->push_back(route.method);
       continue;
     }
-    if (best == nullptr || route.literals > best->literals) {
-      best = &route;
-      *params = std::move(p);
-      *error = e;
-    }
+    if (best == nullptr || route.literals > best->literals) best = &route;
   }
+  if (best != nullptr) *error = Extract(*best, path, parts, params);
   return best;
 }
 

@@ -53,9 +53,11 @@ class Router {
     int literals = 0;
     Handler handler;
   };
-  // Matches path against route; fills params (decoded). False if no match; a bad escape in
-  // a matching path sets *error.
-  static bool Match(const Route& route, std::string_view path, PathParams* params, Status* error);
+  // Whether the path's segments fit the route's (literals equal, parameters non-empty).
+  static bool Matches(const Route& route, const std::vector<std::string_view>& parts);
+  // Decodes the route's parameters from a path that Matches it; a bad escape is an error.
+  static Status Extract(const Route& route, std::string_view path,
+                        const std::vector<std::string_view>& parts, PathParams* params);
   const Route* Find(Method method, std::string_view path, PathParams* params, Status* error,
                     std::vector<Method>* allowed) const;
 
