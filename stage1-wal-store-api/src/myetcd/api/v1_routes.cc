@@ -62,7 +62,12 @@ void SubmitWrite(const V1Context* ctx, std::string command, Responder respond, R
   ctx->backend->Submit(std::move(command), [respond = std::move(respond),
                                             render = std::move(render)](Result<std::any> r) {
     if (!r.ok()) return respond(ErrorFromStatus(r.status()));
-    respond(Ok(render(std::any_cast<const Response&>(*r))));
+    // Rendered on the connection's thread, not here on the committer's (message.h).
+    http::Response answer;
+    answer.render_body = [result = std::move(*r), render] {
+      return Ok(render(std::any_cast<const Response&>(result))).body;
+    };
+    respond(std::move(answer));
   });
 }
 

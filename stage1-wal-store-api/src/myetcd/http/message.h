@@ -5,6 +5,7 @@
 // Thread-safety: values; a Request is read by one handler, a Response built by one.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -39,6 +40,11 @@ struct Response {
   std::string content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;  // extra headers
+  // When set, produces the body (replacing `body`) on the connection's own thread, just
+  // before it is written. A write is answered from the committer thread, which serves
+  // every write in turn: rendering each answer's JSON there would make every batch wait
+  // for every render before the next fsync can start.
+  std::function<std::string()> render_body;
 };
 
 // Splits a request target into its path and decoded query parameters. A malformed

@@ -223,7 +223,7 @@ struct Session : std::enable_shared_from_this<Session> {
     res->set(bhttp::field::server, "myetcd");
     res->set(bhttp::field::content_type, r.content_type);
     for (const auto& [k, v] : r.headers) res->set(k, v);
-    res->body() = std::move(r.body);
+    res->body() = r.render_body ? r.render_body() : std::move(r.body);
     res->keep_alive(keep);
     res->prepare_payload();
     ExpiresAfter(server->options.idle_timeout);

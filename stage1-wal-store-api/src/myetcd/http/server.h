@@ -7,7 +7,8 @@
 //   * a body over max_body_bytes gets a JSON 413 naming the limit (Beast's own default is
 //     1 MiB; ours is an option), headers over max_header_bytes a 431;
 //   * a client that opens a connection and sends nothing is closed after idle_timeout; one
-//     that sends its headers slowly (slowloris) after header_timeout;
+//     that sends its headers slowly (slowloris) after header_timeout (each checked by a
+//     sweep every quarter of the shorter one, at most every second: up to that much late);
 //   * more than max_connections open connections: the next ones get a 429 and are closed;
 //   * malformed HTTP gets a JSON 400 and the connection is closed -- never a crash.
 // Every socket has TCP_NODELAY (small responses must not wait for Nagle).
