@@ -12,6 +12,12 @@ std::string Names(std::initializer_list<const char*> names) { return *names.begi
 
 Result<Json> ParseObject(std::string_view body) {
   if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) return Json::object();
+  // No NUL byte can be part of JSON text (inside a string it must be written \u0000), and
+  // nlohmann's lexer takes one for the end of the input: without this check a body such as
+  // {"value":"v"}<NUL><anything, even invalid UTF-8> would be accepted.
+  if (body.find('\0') != std::string_view::npos) {
+    return Status::InvalidArgument("request body is not valid JSON (it holds a NUL byte)");
+  }
   // Depth is bounded by the body limit; nlohmann's parser is recursive, so a 100k-deep
   // [[[... would exhaust the stack: refuse deep nesting before parsing.
   int depth = 0, max_depth = 0;

@@ -35,6 +35,12 @@ TEST_CASE("api json: bodies must be objects, valid JSON, valid UTF-8, not absurd
   CHECK_FALSE(ParseObject("[1]").ok());
   CHECK_FALSE(ParseObject("{\"value\": \"a").ok());
   CHECK_FALSE(ParseObject("{\"value\": \"\xff\xfe\"}").ok());
+  // A NUL ends nlohmann's input: what follows it must not be ignored (found by the T8b battery).
+  using namespace std::string_literals;
+  CHECK_FALSE(ParseObject("{\"value\":\"v\"}\0junk"s).ok());
+  CHECK_FALSE(ParseObject("{\"value\":\"v\"}\0\xff"s).ok());
+  CHECK_FALSE(ParseObject("{\"value\":\"v\"} \0"s).ok());
+  CHECK(ParseObject("{\"value\":\"a\\u0000b\"}")->at("value") == "a\0b"s);
   auto deep = ParseObject(std::string(100000, '[') + std::string(100000, ']'));
   REQUIRE_FALSE(deep.ok());
   CHECK(deep.status().message().find("deeper than 64") != std::string::npos);
