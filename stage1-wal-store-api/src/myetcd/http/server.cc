@@ -76,6 +76,11 @@ Result<tcp::endpoint> ParseListen(const std::string& listen) {
 struct Server::Impl {
   ServerOptions options;
   const Router* router;
+  // Declared before the io_context, so they outlive it: destroying the io_context destroys
+  // the handlers it still holds, and with them the last references to sessions, whose
+  // destructors count themselves out here.
+  std::atomic<int64_t> connections{0};
+  std::atomic<bool> stopping{false};
   // The hint lets a one-thread server skip the scheduler's locking and wake-ups.
   net::io_context ioc{options.threads};
   std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
@@ -83,8 +88,6 @@ struct Server::Impl {
   std::vector<std::thread> threads;
   std::shared_ptr<spdlog::logger> log = Logger("http");
 
-  std::atomic<int64_t> connections{0};
-  std::atomic<bool> stopping{false};
   std::string address;
 
   // Live sessions, so Stop() can close the idle ones; and requests being handled, so Stop()
