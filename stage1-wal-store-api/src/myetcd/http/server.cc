@@ -84,7 +84,10 @@ struct Server::Impl {
   // The hint lets a one-thread server skip the scheduler's locking and wake-ups.
   net::io_context ioc{options.threads};
   std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
-  tcp::acceptor acceptor{ioc};
+  // On its own strand, like the sweep timer: the accept handler re-arms it on one I/O
+  // thread while Stop() closes it from another (TSan caught the two racing on the
+  // reactor's descriptor state, which close() frees).
+  tcp::acceptor acceptor{net::make_strand(ioc)};
   std::vector<std::thread> threads;
   std::shared_ptr<spdlog::logger> log = Logger("http");
 
@@ -451,9 +454,12 @@ void Server::Stop(std::chrono::nanoseconds grace) {
   }
   s.stopping = true;
   if (s.threads.empty()) return;  // never started
-  net::post(s.ioc, [&s] {
+  net::post(s.acceptor.get_executor(), [&s] {
     beast::error_code ec;
     s.acceptor.close(ec);
+  });
+  net::post(s.ioc, [&s] {
+    beast::error_code ec;
     if (s.signals) s.signals->cancel(ec);
   });
   net::post(s.sweep_timer.get_executor(), [&s] { s.sweep_timer.cancel(); });
