@@ -61,6 +61,10 @@ def main():
     p.add_argument("--powercut", action="store_true")
     p.add_argument("--min-acked", type=int, default=200)
     p.add_argument("--snapshots", action="store_true")
+    p.add_argument("--keep-data", action="store_true",
+                   help="keep the work dir (data dir, history) when the run fails; without "
+                        "it only a failing history is kept, so the expected failures of "
+                        "the canary and lab-starter runs do not fill /tmp")
     a = p.parse_args()
     rng = random.Random(a.seed)
     work = tempfile.mkdtemp(prefix="myetcd-crash-", dir="/tmp")
@@ -114,8 +118,10 @@ def main():
               f"{rec.acked_puts} acknowledged puts, none lost")
         print("1 passed, 0 failed")
     finally:
-        if ok:
+        if ok or not a.keep_data:
             shutil.rmtree(work, ignore_errors=True)
+        else:
+            print(f"kept the work dir {work}")
 
 
 if __name__ == "__main__":
