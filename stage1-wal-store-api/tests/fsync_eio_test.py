@@ -77,6 +77,7 @@ class Writers:
     def __init__(self, host, port, count):
         self.host, self.port, self.count = host, port, count
         self.stop = threading.Event()
+        self.refused = threading.Event()  # set by the first 5xx answer
         self.lock = threading.Lock()
         self.log = []
         self.threads = [threading.Thread(target=self.run, args=(t,)) for t in range(count)]
@@ -96,6 +97,8 @@ class Writers:
                 conn = http.client.HTTPConnection(self.host, self.port, timeout=10)
             with self.lock:
                 self.log.append((call, status, key, value))
+            if status is not None and status >= 500:
+                self.refused.set()
 
     def __enter__(self):
         for th in self.threads:
@@ -150,12 +153,9 @@ def one_run(a, n, work):
     acked = {}
     try:
         with Writers(host, port, a.writers) as w:
-            deadline = time.time() + a.timeout
-            # Until the server refuses a write, then 1 s more of writes that must all fail.
-            while time.time() < deadline:
-                if any(s is not None and s >= 500 for _, s, _, _ in w.snapshot()):
-                    break
-                time.sleep(0.05)
+            # Until the server refuses a write (an event, not a poll), then 1 s more of
+            # writes that must all fail (a workload length, not a synchronisation).
+            w.refused.wait(a.timeout)
             time.sleep(1.0)
         log = w.snapshot()
         when = injected_at(trace)
